@@ -1,0 +1,518 @@
+//! Entity tagging (SPEC §2): gazetteer automata, fallback rules for names no
+//! list knows, one overlap policy, and linking of mentions into entities.
+//!
+//! Steps, per document:
+//! 1. **Gazetteer matches**: every alias of every entry is compiled once into one
+//!    case-sensitive leftmost-longest aho-corasick automaton. A match counts only
+//!    on word boundaries (no letter or digit on either side, and no `.x` joining it
+//!    to a domain or abbreviation); a possessive `'s` is outside every alias, so it
+//!    stays out of the span.
+//! 2. **Fallback candidates** ([`fallback`]): organisation names ending in a
+//!    corporate or institutional word, `University of …`-style names, names
+//!    before `law firm` and kin, web sites (`jiemian.com`), and people introduced
+//!    by a title, an appositive role or an attribution verb.
+//! 3. **Overlap policy** ([`resolve_overlaps`]), the one every layer uses: the
+//!    longest span wins, then the earliest, then the higher source priority
+//!    (gazetteer over fallback).
+//! 4. **Linking**: a full alias names its gazetteer entry; a fallback name gets an
+//!    id that is the slug of its name without legal suffix. A `~short` alias and a
+//!    person's surname count only after an introduction earlier in the document,
+//!    and go to the nearest preceding introduced entity that has them; a fallback
+//!    organisation's name without its legal suffix (`Acme` after `Acme Corp.`)
+//!    joins it too.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
+use crate::error::GazetteerError;
+use crate::gazetteer::Gazetteer;
+use crate::lexicon;
+use crate::stage::Stage;
+
+pub(crate) mod fallback;
+
+/// What a candidate mention would name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A gazetteer pattern (index into `EntityTagger::targets`).
+    Gazetteer(usize),
+    /// A name no gazetteer knows.
+    New {
+        kind: EntityType,
+        id: String,
+        name: String,
+    },
+}
+
+/// A possible mention before overlaps are settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub span: Span,
+    pub target: Target,
+    pub source: MentionSource,
+}
+
+/// The entity tagger stage.
+#[derive(Debug, Clone)]
+pub struct EntityTagger {
+    gazetteer: Gazetteer,
+    automaton: AhoCorasick,
+    /// Per automaton pattern: the entries it names and whether it needs an introduction.
+    targets: Vec<Vec<(usize, bool)>>,
+    /// Per entry: the short form a person is referred back to by.
+    surnames: Vec<Option<String>>,
+}
+
+/// Resolves overlapping spans by the pipeline's one policy: longest first,
+/// then earliest start, then lower `priority` value. Returns the indices of the
+/// kept items, sorted by start.
+pub fn resolve_overlaps<T>(
+    items: &[T],
+    span: impl Fn(&T) -> Span,
+    priority: impl Fn(&T) -> u8,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| {
+        let s = span(&items[i]);
+        (std::cmp::Reverse(s.len()), s.start, priority(&items[i]))
+    });
+    // Kept spans by start; non-overlapping, so one neighbour check on each side suffices.
+    let mut kept: BTreeMap<usize, (Span, usize)> = BTreeMap::new();
+    for i in order {
+        let s = span(&items[i]);
+        if s.is_empty() {
+            continue;
+        }
+        let before = kept.range(..s.end).next_back();
+        if before.is_some_and(|(_, (k, _))| k.overlaps(&s)) {
+            continue;
+        }
+        kept.insert(s.start, (s, i));
+    }
+    kept.into_values().map(|(_, i)| i).collect()
+}
+
+/// The short form a person is referred back to by: an explicit `surname=`,
+/// else the first word of a two-word Chinese-order name (`Chen Pengfei` → `Chen`),
+/// else the last word (`Jack Ma` → `Ma`).
+pub(crate) fn person_surname(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let first = words[0];
+    let chinese_order = words.len() == 2
+        && lexicon::CHINESE_SURNAMES.contains(&first)
+        && !lexicon::GIVEN_NAMES.contains(&first);
+    let s = if chinese_order {
+        first
+    } else {
+        words[words.len() - 1]
+    };
+    Some(s.trim_end_matches('.').to_string())
+}
+
+/// A stable lowercase slug of a name: legal suffixes dropped, non-alphanumerics
+/// to single `-`.
+pub fn slug(name: &str) -> String {
+    let base = strip_legal_suffix(name);
+    let mut out = String::with_capacity(base.len());
+    for c in base.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `Acme Holdings Ltd.` → `Acme Holdings`; `Acme Corp.` → `Acme`.
+pub(crate) fn strip_legal_suffix(name: &str) -> &str {
+    const LEGAL: &[&str] = &[
+        "Inc.",
+        "Inc",
+        "Ltd.",
+        "Ltd",
+        "Limited",
+        "Co.",
+        "Co",
+        "Corp.",
+        "Corp",
+        "Corporation",
+        "LLC",
+        "LLP",
+        "plc",
+        "PLC",
+        "AG",
+        "SA",
+        "SE",
+        "NV",
+        "N.V.",
+        "GmbH",
+        "Bhd",
+        "Berhad",
+    ];
+    let mut s = name.trim();
+    loop {
+        let trimmed = s.trim_end_matches(',').trim_end();
+        let Some((head, last)) = trimmed.rsplit_once(' ') else {
+            return trimmed;
+        };
+        if LEGAL.contains(&last) && !head.is_empty() {
+            s = head.trim_end_matches(',');
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Whether `span` sits on word boundaries in `text`.
+pub(crate) fn on_word_boundaries(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after_rest = &text[span.end..];
+    let mut after = after_rest.chars();
+    let a1 = after.next();
+    let a2 = after.next();
+    let matched = &text[span.start..span.end];
+    if before.is_some_and(is_word_char) || a1.is_some_and(is_word_char) {
+        return false;
+    }
+    // `Alibaba` inside `Alibaba.com`, `JD` inside `www.JD.com`.
+    if a1 == Some('.') && a2.is_some_and(|c| c.is_alphanumeric()) && !matched.ends_with('.') {
+        return false;
+    }
+    if before == Some('.') {
+        let b2 = text[..span.start - 1].chars().next_back();
+        if b2.is_some_and(is_word_char) {
+            return false;
+        }
+    }
+    // `US` in `US$14 million`, `HK` in `HK$500`: a currency prefix, not a place.
+    a1 != Some('$')
+}
+
+impl EntityTagger {
+    /// Compiles the gazetteer into the matcher.
+    pub fn new(gazetteer: Gazetteer) -> Result<EntityTagger, GazetteerError> {
+        let mut by_surface: HashMap<String, usize> = HashMap::new();
+        let mut surfaces: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<(usize, bool)>> = Vec::new();
+        for (surface, entry, needs_intro) in gazetteer.patterns() {
+            let idx = *by_surface.entry(surface.clone()).or_insert_with(|| {
+                surfaces.push(surface);
+                targets.push(Vec::new());
+                targets.len() - 1
+            });
+            if !targets[idx].contains(&(entry, needs_intro)) {
+                targets[idx].push((entry, needs_intro));
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&surfaces)
+            .map_err(|e| GazetteerError::Invalid {
+                origin: "gazetteers".into(),
+                line: 0,
+                message: format!("cannot compile aliases: {e}"),
+            })?;
+        let surnames = gazetteer
+            .entries
+            .iter()
+            .map(|e| match e.kind {
+                EntityType::Person => e.surname.clone().or_else(|| person_surname(&e.name)),
+                _ => None,
+            })
+            .collect();
+        Ok(EntityTagger {
+            gazetteer,
+            automaton,
+            targets,
+            surnames,
+        })
+    }
+
+    /// The gazetteer this tagger matches.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    fn gazetteer_candidates(&self, text: &str, out: &mut Vec<Candidate>) {
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = self.automaton.find(Input::new(text).range(pos..)) else {
+                break;
+            };
+            let span = Span::new(m.start(), m.end());
+            if on_word_boundaries(text, span) {
+                out.push(Candidate {
+                    span,
+                    target: Target::Gazetteer(m.pattern().as_usize()),
+                    source: MentionSource::Gazetteer,
+                });
+                pos = m.end();
+            } else {
+                // A shorter alias may still start inside the rejected match.
+                pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+
+    /// Tags `doc` (needs tokens).
+    pub fn tag(&self, doc: &mut Document) {
+        let mut cands = Vec::new();
+        self.gazetteer_candidates(&doc.text, &mut cands);
+        let n_gazetteer = cands.len();
+        fallback::candidates(doc, &mut cands);
+        // A fallback name that strings together two known names, one of them an
+        // organisation or product (`Alibaba Affiliate Ant Group Co.`), is two
+        // names, not one: drop it and let the known names stand.
+        let (known, guessed) = cands.split_at(n_gazetteer);
+        let joins_two_names: Vec<bool> = guessed
+            .iter()
+            .map(|f| {
+                let inside: Vec<&Candidate> =
+                    known.iter().filter(|k| f.span.contains(&k.span)).collect();
+                inside.len() >= 2
+                    && inside.iter().any(|k| match k.target {
+                        Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
+                            matches!(
+                                self.gazetteer.entries[e].kind,
+                                EntityType::Org | EntityType::Product
+                            )
+                        }),
+                        Target::New { .. } => false,
+                    })
+            })
+            .collect();
+        let mut drop = joins_two_names.into_iter();
+        cands.retain(|c| c.source != MentionSource::Fallback || !drop.next().unwrap_or(false));
+        let kept = resolve_overlaps(&cands, |c| c.span, |c| c.source as u8);
+
+        let mut linker = Linker::default();
+        for i in kept {
+            let c = &cands[i];
+            match &c.target {
+                Target::Gazetteer(p) => {
+                    let full: Vec<usize> = self.targets[*p]
+                        .iter()
+                        .filter(|t| !t.1)
+                        .map(|t| t.0)
+                        .collect();
+                    if let Some(&entry) = full.first() {
+                        let e = &self.gazetteer.entries[entry];
+                        let idx = linker.entity(&e.id, e.kind, &e.name);
+                        linker.add(c.span, idx, MentionSource::Gazetteer, true);
+                    } else {
+                        // A short form: the nearest preceding introduced entry that has it.
+                        let ids: Vec<&str> = self.targets[*p]
+                            .iter()
+                            .map(|t| self.gazetteer.entries[t.0].id.as_str())
+                            .collect();
+                        if let Some(idx) = linker.nearest_intro(&ids, c.span.start) {
+                            linker.add(c.span, idx, MentionSource::ShortForm, false);
+                        }
+                    }
+                }
+                Target::New { kind, id, name } => {
+                    let gaz = self.gazetteer.get(id).filter(|e| e.kind == *kind);
+                    let idx = match gaz {
+                        Some(e) => linker.entity(&e.id, e.kind, &e.name),
+                        None => linker.entity(id, *kind, name),
+                    };
+                    linker.add(c.span, idx, MentionSource::Fallback, true);
+                }
+            }
+        }
+        self.link_short_forms(doc, &mut linker);
+        linker.finish(doc);
+    }
+
+    /// Surnames of introduced people, and fallback organisations' names without
+    /// their legal suffix, found again later in the document.
+    fn link_short_forms(&self, doc: &Document, linker: &mut Linker) {
+        // (short form, entity index, position of the introduction)
+        let mut forms: Vec<(String, usize, usize)> = Vec::new();
+        for m in linker.mentions.iter().filter(|m| m.intro) {
+            let e = &linker.entities[m.entity];
+            let form = match e.kind {
+                EntityType::Person => match self.gazetteer.index_of(&e.id) {
+                    Some(i) => self.surnames[i].clone(),
+                    None => person_surname(&e.name),
+                },
+                EntityType::Org if m.source == MentionSource::Fallback => {
+                    let surface = doc.slice(m.span);
+                    let base = strip_legal_suffix(surface);
+                    (base.len() < surface.trim_end_matches('.').len()).then(|| base.to_string())
+                }
+                _ => None,
+            };
+            if let Some(f) = form {
+                if !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity) {
+                    forms.push((f, m.entity, m.span.start));
+                }
+            }
+        }
+        if forms.is_empty() {
+            return;
+        }
+        let text = doc.text.as_str();
+        let toks = &doc.tokens;
+        let taken: Vec<Span> = linker.mentions.iter().map(|m| m.span).collect();
+        let mut found: Vec<(Span, usize)> = Vec::new();
+        for (ti, t) in toks.iter().enumerate() {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let word = &text[t.span.start..t.span.end];
+            for (form, _, _) in forms.iter() {
+                let n_words = form.split(' ').count();
+                let Some(last) = toks.get(ti + n_words - 1) else {
+                    continue;
+                };
+                let span = Span::new(t.span.start, last.span.end);
+                if !form.starts_with(word) || &text[span.start..span.end] != form.as_str() {
+                    continue;
+                }
+                if taken.iter().any(|s| s.overlaps(&span))
+                    || found.iter().any(|f| f.0.overlaps(&span))
+                {
+                    continue;
+                }
+                // `Ma` inside an unknown `Ma Huateng` is someone else's name.
+                let capital = |i: usize| {
+                    toks.get(i).is_some_and(|x| {
+                        x.kind == TokenKind::Word
+                            && text[x.span.start..x.span.end].starts_with(char::is_uppercase)
+                            && !lexicon::PERSON_TITLES.contains(&&text[x.span.start..x.span.end])
+                            && !lexicon::NON_NAME_WORDS.contains(&&text[x.span.start..x.span.end])
+                    })
+                };
+                let joined = |a: usize, b: usize| {
+                    let (a, b) = (toks[a].span, toks[b].span);
+                    text[a.end..b.start] == *" "
+                };
+                if ti > 0 && capital(ti - 1) && joined(ti - 1, ti) {
+                    continue;
+                }
+                let after = ti + n_words;
+                if after < toks.len() && capital(after) && joined(after - 1, after) {
+                    continue;
+                }
+                let owners: Vec<usize> = forms
+                    .iter()
+                    .filter(|(f, _, intro)| f == form && *intro < span.start)
+                    .map(|(_, e, _)| *e)
+                    .collect();
+                if let Some(e) = linker.nearest_of(&owners, span.start) {
+                    found.push((span, e));
+                }
+                break;
+            }
+        }
+        for (span, e) in found {
+            linker.add(span, e, MentionSource::ShortForm, false);
+        }
+    }
+}
+
+impl Stage for EntityTagger {
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+
+    fn process(&self, doc: &mut Document) {
+        self.tag(doc);
+    }
+}
+
+struct LinkedMention {
+    span: Span,
+    entity: usize,
+    source: MentionSource,
+    /// A full name (not a short form): it introduces the entity.
+    intro: bool,
+}
+
+#[derive(Default)]
+struct Linker {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, usize>,
+    mentions: Vec<LinkedMention>,
+}
+
+impl Linker {
+    fn entity(&mut self, id: &str, kind: EntityType, name: &str) -> usize {
+        if let Some(&i) = self.by_id.get(id) {
+            return i;
+        }
+        self.entities.push(Entity {
+            id: id.to_string(),
+            kind,
+            name: name.to_string(),
+        });
+        self.by_id.insert(id.to_string(), self.entities.len() - 1);
+        self.entities.len() - 1
+    }
+
+    fn add(&mut self, span: Span, entity: usize, source: MentionSource, intro: bool) {
+        self.mentions.push(LinkedMention {
+            span,
+            entity,
+            source,
+            intro,
+        });
+    }
+
+    /// The entity among `ids` whose latest introduction before `pos` is nearest.
+    fn nearest_intro(&self, ids: &[&str], pos: usize) -> Option<usize> {
+        let idx: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.by_id.get(*id).copied())
+            .collect();
+        self.nearest_of(&idx, pos)
+    }
+
+    fn nearest_of(&self, entities: &[usize], pos: usize) -> Option<usize> {
+        self.mentions
+            .iter()
+            .filter(|m| m.intro && m.span.end <= pos && entities.contains(&m.entity))
+            .max_by_key(|m| m.span.start)
+            .map(|m| m.entity)
+    }
+
+    /// Writes entities (ordered by first mention) and mentions (by start) into `doc`.
+    fn finish(mut self, doc: &mut Document) {
+        self.mentions.sort_by_key(|m| m.span.start);
+        let mut order: Vec<Option<usize>> = vec![None; self.entities.len()];
+        let mut entities = Vec::new();
+        for m in &self.mentions {
+            if order[m.entity].is_none() {
+                order[m.entity] = Some(entities.len());
+                entities.push(self.entities[m.entity].clone());
+            }
+        }
+        doc.mentions = self
+            .mentions
+            .iter()
+            .map(|m| Mention {
+                span: m.span,
+                entity: order[m.entity].expect("every mentioned entity has an order"),
+                source: m.source,
+            })
+            .collect();
+        doc.entities = entities;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,311 @@
+//! Rules of English news text for names no gazetteer knows. Each rule is
+//! narrow on purpose (precision first): a capitalised name needs a cue that
+//! says what it is.
+//!
+//! | rule | cue | example |
+//! | --- | --- | --- |
+//! | `org-head` | last word is corporate/institutional | `Hangzhou Internet Court`, `Zhong Lun Partners` |
+//! | `org-of` | institutional word + `of` | `University of Macau`, `Ministry of Commerce` |
+//! | `org-trailing-noun` | followed by `law firm`, `brokerage` … | `the Zhong Lun law firm` |
+//! | `org-domain` | a web address used as a name | `jiemian.com` |
+//! | `person-title` | a title before 2–3 names | `chief executive Daniel Zhang` |
+//! | `person-appositive` | `, a/an/the … <role>` after 2–3 names | `Liu Qiang, an analyst at …` |
+//! | `person-said` | attribution verb and a known given name or surname | `said Wang Fang` |
+
+use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
+use crate::entities::{Candidate, Target, slug};
+use crate::lexicon::{
+    CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
+    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES,
+};
+
+const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
+const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
+const SAID: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "wrote",
+    "noted",
+    "explained",
+];
+
+struct View<'a> {
+    doc: &'a Document,
+}
+
+impl<'a> View<'a> {
+    fn len(&self) -> usize {
+        self.doc.tokens.len()
+    }
+    fn text(&self, i: usize) -> &'a str {
+        let s = self.doc.tokens[i].span;
+        &self.doc.text[s.start..s.end]
+    }
+    fn span(&self, i: usize) -> Span {
+        self.doc.tokens[i].span
+    }
+    fn is_word(&self, i: usize) -> bool {
+        i < self.len() && self.doc.tokens[i].kind == TokenKind::Word
+    }
+    /// A capitalised word that can be part of a name.
+    fn is_cap(&self, i: usize) -> bool {
+        self.is_word(i) && {
+            let t = self.text(i);
+            t.chars().next().is_some_and(char::is_uppercase) && !t.contains('.')
+        }
+    }
+    /// Tokens `i` and `i + 1` are separated by exactly one space.
+    fn joined(&self, i: usize) -> bool {
+        i + 1 < self.len() && {
+            let gap = &self.doc.text[self.span(i).end..self.span(i + 1).start];
+            gap == " " || gap == "\u{a0}"
+        }
+    }
+    /// Tokens `i` and `i + 1` touch.
+    fn touching(&self, i: usize) -> bool {
+        i + 1 < self.len() && self.span(i).end == self.span(i + 1).start
+    }
+    fn is(&self, i: usize, word: &str) -> bool {
+        i < self.len() && self.text(i) == word
+    }
+    fn lower_is(&self, i: usize, words: &[&str]) -> bool {
+        i < self.len() && words.iter().any(|w| self.text(i).eq_ignore_ascii_case(w))
+    }
+}
+
+fn push(out: &mut Vec<Candidate>, doc: &Document, span: Span, kind: EntityType) {
+    let name = doc.slice(span).to_string();
+    let id = slug(&name);
+    if id.is_empty() {
+        return;
+    }
+    out.push(Candidate {
+        span,
+        target: Target::New { kind, id, name },
+        source: MentionSource::Fallback,
+    });
+}
+
+/// The capitalised run starting at `i` (names joined by single spaces, with
+/// connectors such as `of`/`for` between capitalised words); returns the
+/// exclusive end token.
+fn cap_run(v: &View, i: usize) -> usize {
+    let mut j = i + 1;
+    loop {
+        if !v.joined(j - 1) {
+            break;
+        }
+        if v.is_cap(j) {
+            j += 1;
+        } else if NAME_CONNECTORS.contains(&v.text(j)) && v.joined(j) && v.is_cap(j + 1) {
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// Adds fallback candidates for `doc` (needs tokens).
+pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
+    let v = View { doc };
+    let n = v.len();
+    let mut i = 0;
+    while i < n {
+        domain(&v, i, out);
+        person_title(&v, i, out);
+        if v.is_cap(i) && !(i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
+            // Start of a capitalised run; skip words that never begin a name.
+            let mut start = i;
+            let end = cap_run(&v, i);
+            while start < end
+                && (NON_NAME_WORDS.contains(&v.text(start))
+                    || NAME_CONNECTORS.contains(&v.text(start)))
+            {
+                start += 1;
+            }
+            if start < end && v.is_cap(start) {
+                org_rules(&v, start, end, out);
+                person_rules(&v, start, end, out);
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
+    let doc = v.doc;
+    // org-of: `University of Hong Kong`; cut before an `and` not followed by a head.
+    if ORG_HEADS_BEFORE_OF.contains(&v.text(start)) && start + 2 < end && v.is(start + 1, "of") {
+        let mut last = end - 1;
+        for k in start + 2..end {
+            if matches!(v.text(k), "and" | "&")
+                && !(k + 1..end).any(|m| ORG_HEADS.contains(&v.text(m)))
+            {
+                last = k - 1;
+                break;
+            }
+        }
+        push(
+            out,
+            doc,
+            Span::new(v.span(start).start, v.span(last).end),
+            EntityType::Org,
+        );
+        return;
+    }
+    // org-head: the last corporate/institutional word of the run ends the name.
+    if let Some(k) = (start + 1..end)
+        .rev()
+        .find(|&k| ORG_HEADS.contains(&v.text(k)))
+    {
+        if !NAME_CONNECTORS.contains(&v.text(k - 1)) {
+            let mut stop = v.span(k).end;
+            if ABBREVIATED_HEADS.contains(&v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
+                stop = v.span(k + 1).end;
+            }
+            push(
+                out,
+                doc,
+                Span::new(v.span(start).start, stop),
+                EntityType::Org,
+            );
+            return;
+        }
+    }
+    // org-trailing-noun: `the Zhong Lun law firm`.
+    let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
+    if end - start <= 4 && v.joined(end - 1) {
+        for noun in ORG_TRAILING_NOUNS {
+            if after.starts_with(noun)
+                && !after[noun.len()..].starts_with(|c: char| c.is_alphanumeric())
+            {
+                push(
+                    out,
+                    doc,
+                    Span::new(v.span(start).start, v.span(end - 1).end),
+                    EntityType::Org,
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// A run of 2–3 plain capitalised words (no connectors, no heads) from `start`.
+fn name_words(v: &View, start: usize, end: usize) -> Option<usize> {
+    let mut j = start;
+    while j < end
+        && j - start < 3
+        && v.is_cap(j)
+        && !ORG_HEADS.contains(&v.text(j))
+        && !NON_NAME_WORDS.contains(&v.text(j))
+    {
+        j += 1;
+    }
+    (j - start >= 2 && (j == end || !v.is_cap(j))).then_some(j)
+}
+
+fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
+    let Some(stop) = name_words(v, start, end) else {
+        return;
+    };
+    if stop != end {
+        return;
+    }
+    let span = Span::new(v.span(start).start, v.span(stop - 1).end);
+    // person-appositive: `Name, a senior analyst at …`
+    if v.is(stop, ",") {
+        let mut k = stop + 1;
+        if v.lower_is(k, &["a", "an", "the"]) {
+            k += 1;
+        }
+        for m in k..(k + 5).min(v.len()) {
+            if v.doc.tokens[m].kind == TokenKind::Punct && !v.is(m, "-") {
+                break;
+            }
+            if PERSON_ROLES.contains(&v.text(m)) {
+                push(out, v.doc, span, EntityType::Person);
+                return;
+            }
+        }
+    }
+    // person-said: `said Wang Fang` / `Wang Fang said`, with a name-like first word.
+    let first = v.text(start);
+    let name_like = GIVEN_NAMES.contains(&first) || CHINESE_SURNAMES.contains(&first);
+    let said_before = start > 0 && SAID.contains(&v.text(start - 1)) && v.joined(start - 1);
+    let said_after = stop < v.len() && SAID.contains(&v.text(stop)) && v.joined(stop - 1);
+    if name_like && (said_before || said_after) {
+        push(out, v.doc, span, EntityType::Person);
+    }
+}
+
+fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
+    if !v.is_word(i) || !PERSON_TITLES.contains(&v.text(i)) {
+        return;
+    }
+    let mut k = i;
+    // Titles chain (`Vice Premier`, `chief executive officer`) and may end in `.` (`Mr.`).
+    loop {
+        if v.touching(k) && v.is(k + 1, ".") {
+            k += 1;
+        }
+        if !v.joined(k) {
+            return;
+        }
+        let next = k + 1;
+        let t = if next < v.len() { v.text(next) } else { return };
+        if PERSON_TITLES.contains(&t)
+            || matches!(t, "executive" | "officer" | "Executive" | "Officer")
+        {
+            k = next;
+            continue;
+        }
+        break;
+    }
+    let start = k + 1;
+    if !v.is_cap(start) {
+        return;
+    }
+    let end = cap_run(v, start);
+    if let Some(stop) = name_words(v, start, end) {
+        if stop == end {
+            push(
+                out,
+                v.doc,
+                Span::new(v.span(start).start, v.span(stop - 1).end),
+                EntityType::Person,
+            );
+        }
+    }
+}
+
+fn domain(v: &View, i: usize, out: &mut Vec<Candidate>) {
+    if !v.is_word(i) {
+        return;
+    }
+    let t = v.text(i);
+    let Some((name, tld)) = t.rsplit_once('.') else {
+        return;
+    };
+    if !DOMAIN_TLDS.contains(&tld)
+        || name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.')
+        || name.starts_with("www.")
+    {
+        return;
+    }
+    let s = v.span(i);
+    let before = v.doc.text[..s.start].chars().next_back();
+    let after = v.doc.text[s.end..].chars().next();
+    if matches!(before, Some('/' | '@' | '.' | ':')) || matches!(after, Some('/' | '@')) {
+        return;
+    }
+    push(out, v.doc, s, EntityType::Org);
+}

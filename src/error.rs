@@ -1,0 +1,91 @@
+//! Typed errors of the library.
+
+use thiserror::Error;
+
+/// A gazetteer could not be loaded.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum GazetteerError {
+    /// The file could not be read.
+    #[error("{path}: cannot read gazetteer: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the OS said.
+        message: String,
+    },
+    /// A line is malformed or conflicts with another.
+    #[error("{origin}:{line}: {message}")]
+    Invalid {
+        /// The file (or built-in name).
+        origin: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Why one input document could not be turned into a record. Written as the
+/// `error` field of an error record; the run goes on.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DocumentError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The path.
+        path: String,
+        /// What the OS said.
+        message: String,
+    },
+    /// The bytes look like a binary file, not text.
+    #[error("binary content (NUL bytes or mostly non-text); not an article")]
+    Binary,
+    /// The document is larger than `--max-doc-bytes`.
+    #[error("document is {size} bytes, over the limit of {limit} bytes (--max-doc-bytes)")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A JSONL line is not a JSON object.
+    #[error("line {line}: not a JSON object: {message}")]
+    BadJson {
+        /// 1-based line number.
+        line: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A JSONL record lacks a string `text`.
+    #[error("line {line}: {message}")]
+    BadField {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// An error of `newsie eval` or `newsie diff` input.
+#[derive(Debug, Error)]
+pub enum RecordsError {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line is not a valid record.
+    #[error("{path}:{line}: not a valid record: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What the parser said.
+        message: String,
+    },
+}

@@ -1,0 +1,490 @@
+//! Reading input documents: text files, directories of `*.txt`, JSONL files
+//! (`{"id", "text", "date"?}` per line) and standard input, as one lazy stream
+//! of [`InputDoc`]s in input order. Every document of the input becomes exactly
+//! one item, read or failed; nothing is skipped silently (blank JSONL lines are
+//! not documents).
+//!
+//! Decoding policy: invalid UTF-8 is decoded lossily (U+FFFD) with a warning; a
+//! leading UTF-8 byte-order mark is dropped with a warning (it encodes, it is not
+//! text); content that is mostly NUL or control bytes is refused as binary.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::dct::parse_iso_date;
+use crate::error::DocumentError;
+
+/// How to read inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// `*.jsonl` files are JSONL, everything else (stdin included) is text.
+    #[default]
+    Auto,
+    /// Each file (or stdin) is one document.
+    Text,
+    /// Each line is a JSON object with `text`.
+    Jsonl,
+}
+
+/// One input document, read or failed.
+#[derive(Debug, Clone)]
+pub struct InputDoc {
+    /// The document id.
+    pub id: String,
+    /// Where it came from (`path`, `path:line`, `<stdin>`).
+    pub source: String,
+    /// The text and what came with it, or why it could not be read.
+    pub content: Result<InputText, DocumentError>,
+}
+
+/// A readable document.
+#[derive(Debug, Clone, Default)]
+pub struct InputText {
+    /// The text.
+    pub text: String,
+    /// The input's own date (JSONL `date`).
+    pub date: Option<NaiveDate>,
+    /// Things noticed while decoding.
+    pub warnings: Vec<String>,
+}
+
+impl InputDoc {
+    /// Size in bytes of the text (0 for failures).
+    pub fn len(&self) -> usize {
+        self.content.as_ref().map_or(0, |c| c.text.len())
+    }
+
+    /// True when there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Turns raw bytes into text by the decoding policy above.
+pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
+    if looks_binary(&bytes) {
+        return Err(DocumentError::Binary);
+    }
+    let mut warnings = Vec::new();
+    let mut bytes = bytes;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        warnings.push("dropped a UTF-8 byte-order mark; offsets count from after it".to_string());
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let bad = String::from_utf8_lossy(&bytes).matches('\u{FFFD}').count();
+            warnings.push(format!(
+                "invalid UTF-8: {bad} sequence(s) replaced by U+FFFD"
+            ));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    Ok(InputText {
+        text,
+        date: None,
+        warnings,
+    })
+}
+
+/// Binary: NUL bytes or other control bytes make up more than 10% of the
+/// first 8 KiB. A stray NUL in an article is kept as text.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.is_empty() {
+        return false;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    control * 10 > head.len()
+}
+
+enum Source {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// The lazy stream of input documents.
+pub struct Inputs {
+    pending: VecDeque<Source>,
+    format: InputFormat,
+    max_doc_bytes: usize,
+    jsonl: Option<JsonlReader>,
+}
+
+struct JsonlReader {
+    reader: Box<dyn BufRead + Send>,
+    name: String,
+    stem: String,
+    line: usize,
+}
+
+impl Inputs {
+    /// Inputs from `paths` (`-` is stdin; none means stdin).
+    pub fn new(paths: &[PathBuf], format: InputFormat, max_doc_bytes: usize) -> Inputs {
+        let mut pending: VecDeque<Source> = paths
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Source::Stdin
+                } else {
+                    Source::Path(p.clone())
+                }
+            })
+            .collect();
+        if pending.is_empty() {
+            pending.push_back(Source::Stdin);
+        }
+        Inputs {
+            pending,
+            format,
+            max_doc_bytes,
+            jsonl: None,
+        }
+    }
+
+    fn is_jsonl(&self, path: Option<&Path>) -> bool {
+        match self.format {
+            InputFormat::Jsonl => true,
+            InputFormat::Text => false,
+            InputFormat::Auto => path.is_some_and(|p| p.extension().is_some_and(|e| e == "jsonl")),
+        }
+    }
+
+    fn read_text(&self, id: String, source: String, reader: impl Read) -> InputDoc {
+        let mut bytes = Vec::new();
+        // Read one byte past the limit to know it was exceeded without reading it all.
+        let limit = self.max_doc_bytes.saturating_add(1) as u64;
+        let content = match reader.take(limit).read_to_end(&mut bytes) {
+            Err(e) => Err(DocumentError::Read {
+                path: source.clone(),
+                message: e.to_string(),
+            }),
+            Ok(_) if bytes.len() > self.max_doc_bytes => Err(DocumentError::TooLarge {
+                size: bytes.len(),
+                limit: self.max_doc_bytes,
+            }),
+            Ok(_) => decode(bytes),
+        };
+        InputDoc {
+            id,
+            source,
+            content,
+        }
+    }
+
+    fn next_jsonl(&mut self) -> Option<InputDoc> {
+        let max = self.max_doc_bytes;
+        let r = self.jsonl.as_mut()?;
+        loop {
+            let mut buf = Vec::new();
+            r.line += 1;
+            match r.reader.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    self.jsonl = None;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let doc = InputDoc {
+                        id: format!("{}:{}", r.stem, r.line),
+                        source: format!("{}:{}", r.name, r.line),
+                        content: Err(DocumentError::Read {
+                            path: r.name.clone(),
+                            message: e.to_string(),
+                        }),
+                    };
+                    self.jsonl = None;
+                    return Some(doc);
+                }
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(parse_jsonl_line(&buf, &r.stem, &r.name, r.line, max));
+        }
+    }
+}
+
+/// Parses one JSONL input line into a document.
+pub fn parse_jsonl_line(
+    buf: &[u8],
+    stem: &str,
+    name: &str,
+    line: usize,
+    max_doc_bytes: usize,
+) -> InputDoc {
+    let fallback_id = format!("{stem}:{line}");
+    let source = format!("{name}:{line}");
+    let value: serde_json::Value = match serde_json::from_slice(buf) {
+        Ok(v) => v,
+        Err(e) => {
+            return InputDoc {
+                id: fallback_id,
+                source,
+                content: Err(DocumentError::BadJson {
+                    line,
+                    message: e.to_string(),
+                }),
+            };
+        }
+    };
+    let Some(obj) = value.as_object() else {
+        return InputDoc {
+            id: fallback_id,
+            source,
+            content: Err(DocumentError::BadJson {
+                line,
+                message: "expected an object with a \"text\" field".into(),
+            }),
+        };
+    };
+    let id = match obj.get("id") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => fallback_id,
+    };
+    let source = match obj.get("source") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => source,
+    };
+    let content = match obj.get("text") {
+        None => Err(DocumentError::BadField {
+            line,
+            message: "missing \"text\" field".into(),
+        }),
+        Some(serde_json::Value::String(t)) if t.len() > max_doc_bytes => {
+            Err(DocumentError::TooLarge {
+                size: t.len(),
+                limit: max_doc_bytes,
+            })
+        }
+        Some(serde_json::Value::String(t)) => {
+            let mut warnings = Vec::new();
+            let date = match obj.get("date") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(d)) => {
+                    let parsed = parse_iso_date(d);
+                    if parsed.is_none() {
+                        warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
+                    }
+                    parsed
+                }
+                Some(other) => {
+                    warnings.push(format!("ignored \"date\" {other}: not a YYYY-MM-DD string"));
+                    None
+                }
+            };
+            Ok(InputText {
+                text: t.clone(),
+                date,
+                warnings,
+            })
+        }
+        Some(other) => Err(DocumentError::BadField {
+            line,
+            message: format!("\"text\" must be a string, found {}", json_kind(other)),
+        }),
+    };
+    InputDoc {
+        id,
+        source,
+        content,
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// All `*.txt` files below `dir`, sorted by path. Unreadable subdirectories
+/// are returned as paths too, so they yield an error record.
+fn walk_txt(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            if d != dir {
+                out.push(d);
+            }
+            continue;
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "txt") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+impl Iterator for Inputs {
+    type Item = InputDoc;
+
+    fn next(&mut self) -> Option<InputDoc> {
+        loop {
+            if self.jsonl.is_some() {
+                if let Some(doc) = self.next_jsonl() {
+                    return Some(doc);
+                }
+                continue;
+            }
+            let source = self.pending.pop_front()?;
+            match source {
+                Source::Stdin => {
+                    if self.is_jsonl(None) {
+                        self.jsonl = Some(JsonlReader {
+                            reader: Box::new(BufReader::new(std::io::stdin())),
+                            name: "<stdin>".into(),
+                            stem: "stdin".into(),
+                            line: 0,
+                        });
+                        continue;
+                    }
+                    return Some(self.read_text(
+                        "stdin".into(),
+                        "<stdin>".into(),
+                        std::io::stdin().lock(),
+                    ));
+                }
+                Source::Path(p) => {
+                    if p.is_dir() {
+                        let files = walk_txt(&p);
+                        for f in files.into_iter().rev() {
+                            self.pending.push_front(Source::Path(f));
+                        }
+                        continue;
+                    }
+                    let name = p.display().to_string();
+                    let stem = stem_of(&p);
+                    let file = match File::open(&p) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            return Some(InputDoc {
+                                id: stem,
+                                source: name.clone(),
+                                content: Err(DocumentError::Read {
+                                    path: name,
+                                    message: e.to_string(),
+                                }),
+                            });
+                        }
+                    };
+                    if self.is_jsonl(Some(&p)) {
+                        self.jsonl = Some(JsonlReader {
+                            reader: Box::new(BufReader::with_capacity(1 << 20, file)),
+                            name,
+                            stem,
+                            line: 0,
+                        });
+                        continue;
+                    }
+                    return Some(self.read_text(stem, name, file));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_table() {
+        let rows: &[(&[u8], Result<&str, ()>, usize)] = &[
+            (b"plain", Ok("plain"), 0),
+            (b"\xEF\xBB\xBFwith bom", Ok("with bom"), 1),
+            (b"bad \xFF byte", Ok("bad \u{FFFD} byte"), 1),
+            (
+                b"one\x00nul in text of some length",
+                Ok("one\u{0}nul in text of some length"),
+                0,
+            ),
+            (b"\x00\x00\x00\x01\x02bin", Err(()), 0),
+            (b"", Ok(""), 0),
+            (b"crlf\r\nline", Ok("crlf\r\nline"), 0),
+        ];
+        for &(bytes, want, warnings) in rows {
+            let got = decode(bytes.to_vec());
+            match want {
+                Ok(text) => {
+                    let got = got.unwrap();
+                    assert_eq!(got.text, text);
+                    assert_eq!(got.warnings.len(), warnings, "{bytes:?}");
+                }
+                Err(()) => assert_eq!(got.unwrap_err(), DocumentError::Binary),
+            }
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_table() {
+        let rows: &[(&str, &str, Result<&str, &str>)] = &[
+            (
+                r#"{"id":"a","text":"Hi","date":"2021-03-17"}"#,
+                "a",
+                Ok("Hi"),
+            ),
+            (r#"{"id":7,"text":"Hi"}"#, "7", Ok("Hi")),
+            (r#"{"text":"Hi"}"#, "f:3", Ok("Hi")),
+            (r#"{"id":"b"}"#, "b", Err("missing \"text\"")),
+            (
+                r#"{"id":"c","text":5}"#,
+                "c",
+                Err("\"text\" must be a string, found a number"),
+            ),
+            (r#"not json"#, "f:3", Err("not a JSON object")),
+            (r#"[1,2]"#, "f:3", Err("not a JSON object")),
+        ];
+        for &(line, id, want) in rows {
+            let doc = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, usize::MAX);
+            assert_eq!(doc.id, id, "{line}");
+            match (doc.content, want) {
+                (Ok(t), Ok(text)) => assert_eq!(t.text, text),
+                (Err(e), Err(msg)) => assert!(e.to_string().contains(msg), "{line}: {e}"),
+                (got, _) => panic!("{line}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_jsonl_date_is_a_warning() {
+        let doc = parse_jsonl_line(
+            br#"{"id":"a","text":"x","date":"2021-13-01"}"#,
+            "f",
+            "f",
+            1,
+            100,
+        );
+        let t = doc.content.unwrap();
+        assert_eq!(t.date, None);
+        assert_eq!(t.warnings.len(), 1);
+    }
+}

@@ -1,0 +1,55 @@
+//! # newsie
+//!
+//! An information-extraction pipeline for news articles: entities (with stable
+//! ids from gazetteers), money, percentages, dates and durations (TIMEX3), and
+//! typed relations, written as one JSON record per article (see `docs/FORMAT.md`).
+//!
+//! ```
+//! use newsie::{PipelineBuilder, Record};
+//!
+//! let pipeline = PipelineBuilder::new().build()?;
+//! let doc = pipeline.process_text(
+//!     "demo",
+//!     "demo.txt",
+//!     " date 2021-04-10 China's State Administration for Market Regulation \
+//!      fined Alibaba 18.2 billion yuan ($2.8 billion) last year.",
+//!     None,
+//! );
+//! let record = Record::from_document(&doc);
+//! assert_eq!(record.money[0].text, "18.2 billion yuan");
+//! assert_eq!(record.relations[0].kind, "fined");
+//! # Ok::<(), newsie::GazetteerError>(())
+//! ```
+//!
+//! The pipeline is a fixed sequence of [`Stage`]s over one shared
+//! [`Document`]: tokenize → sentences → document date → entities →
+//! money/percents → dates → relations. Every stage adds a stand-off layer with
+//! byte offsets into the untouched text; [`Record`] converts them to code-point
+//! offsets for output.
+
+#![deny(missing_docs)]
+
+pub mod dates;
+pub mod dct;
+pub mod diff;
+pub mod document;
+pub mod entities;
+pub mod error;
+pub mod eval;
+pub mod gazetteer;
+pub mod input;
+pub(crate) mod lexicon;
+pub mod money;
+pub mod pipeline;
+pub mod record;
+pub mod relations;
+pub mod sentences;
+pub mod stage;
+pub mod tokenize;
+
+pub use document::{Document, EntityType, RelationType, Span};
+pub use error::{DocumentError, GazetteerError, RecordsError};
+pub use input::{InputDoc, InputFormat, Inputs};
+pub use pipeline::{Pipeline, PipelineBuilder, RunSummary, run_batches};
+pub use record::Record;
+pub use stage::Stage;

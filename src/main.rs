@@ -1,0 +1,338 @@
+//! The `newsie` command line: argument parsing, output handling and exit codes.
+//! Everything else is the library's.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use newsie::dct::parse_iso_date;
+use newsie::diff::{DiffFormat, diff_files};
+use newsie::eval::{EvalFormat, evaluate_files};
+use newsie::{InputFormat, Inputs, PipelineBuilder, run_batches};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every document was processed (eval: all --min thresholds met; diff: no differences)
+  1  some documents produced error records, the output is still complete
+     (eval: a --min threshold was missed; diff: the outputs differ)
+  2  usage or setup error: bad flags, unreadable gazetteer, unwritable output";
+
+#[derive(Parser)]
+#[command(
+    name = "newsie",
+    version,
+    about = "Information extraction for news articles: entities, money, percentages, dates and relations as JSON lines.",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract one JSON record per input document (see docs/FORMAT.md).
+    #[command(after_help = EXIT_CODES)]
+    Extract(ExtractArgs),
+    /// Score predictions against gold records (same measures as score.py).
+    #[command(after_help = EXIT_CODES)]
+    Eval(EvalArgs),
+    /// Semantic diff of two extraction outputs, matched by document id.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Text,
+    Jsonl,
+}
+
+#[derive(Parser)]
+struct ExtractArgs {
+    /// Files, directories (every *.txt below, sorted by path) or - for stdin. None: stdin.
+    inputs: Vec<PathBuf>,
+    /// How to read inputs: auto treats *.jsonl files as JSONL ({"id","text","date"?} per line), everything else (stdin too) as one text document.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: FormatArg,
+    /// Write the records here (atomically: a temporary file renamed on success). Default: stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date").
+    #[arg(long, value_parser = parse_dct)]
+    dct: Option<chrono::NaiveDate>,
+    /// Worker threads (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// An extra gazetteer file (TSV, like gazetteers/*.tsv). Repeatable.
+    #[arg(long = "gazetteer", value_name = "PATH")]
+    gazetteers: Vec<PathBuf>,
+    /// Use only the --gazetteer files, not the built-in ones.
+    #[arg(long)]
+    no_builtin_gazetteers: bool,
+    /// Documents larger than this many bytes get an error record instead of being processed.
+    #[arg(long, default_value_t = newsie::pipeline::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
+    /// Print the time spent per stage to stderr at the end.
+    #[arg(long)]
+    timings: bool,
+    /// Documents per parallel batch (memory is bounded by one batch).
+    #[arg(long, default_value_t = 512, hide = true)]
+    batch_docs: usize,
+}
+
+#[derive(Parser)]
+struct EvalArgs {
+    /// Gold records (JSONL).
+    gold: PathBuf,
+    /// Predicted records (JSONL).
+    pred: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: EvalFormatArg,
+    /// Fail (exit 1) when a measure's F1 is below a threshold, e.g. --min entities=0.95. Repeatable.
+    #[arg(long = "min", value_name = "KEY=F1", value_parser = parse_min)]
+    min: Vec<(String, f64)>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Parser)]
+struct DiffArgs {
+    /// The earlier output (JSONL).
+    old: PathBuf,
+    /// The newer output (JSONL).
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormatArg {
+    Text,
+    Json,
+}
+
+fn parse_dct(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_iso_date(s).ok_or_else(|| format!("{s:?} is not a valid YYYY-MM-DD date"))
+}
+
+fn parse_min(s: &str) -> Result<(String, f64), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or("expected KEY=F1, e.g. entities=0.95")?;
+    let f: f64 = v.parse().map_err(|_| format!("{v:?} is not a number"))?;
+    if !(0.0..=1.0).contains(&f) {
+        return Err(format!("{f} is not between 0 and 1"));
+    }
+    Ok((k.to_string(), f))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Extract(a) => extract(a),
+        Command::Eval(a) => eval(a),
+        Command::Diff(a) => diff(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("newsie: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Output that lands atomically: a temporary file in the target's directory,
+/// renamed over the target only when the run completes.
+enum Output {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File {
+        tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(path) = path else {
+            return Ok(Output::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )));
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".newsie-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot write output {}", path.display()))?;
+        Ok(Output::File {
+            tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
+            target: path.to_path_buf(),
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => Ok(w.flush()?),
+            Output::File { tmp, target } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
+                tmp.as_file().sync_all()?;
+                tmp.persist(&target)
+                    .with_context(|| format!("cannot write output {}", target.display()))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+fn extract(a: ExtractArgs) -> Result<u8> {
+    let mut builder = PipelineBuilder::new()
+        .default_dct(a.dct)
+        .max_doc_bytes(a.max_doc_bytes);
+    if a.no_builtin_gazetteers {
+        builder = builder.without_builtin_gazetteers();
+    }
+    for g in &a.gazetteers {
+        builder = builder.gazetteer_file(g);
+    }
+    let pipeline = builder.build()?;
+    let jobs = a.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    let format = match a.input_format {
+        FormatArg::Auto => InputFormat::Auto,
+        FormatArg::Text => InputFormat::Text,
+        FormatArg::Jsonl => InputFormat::Jsonl,
+    };
+    let inputs = Inputs::new(&a.inputs, format, a.max_doc_bytes);
+    let mut out = Output::open(a.output.as_deref())?;
+
+    let progress = if std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    let started = std::time::Instant::now();
+    let summary = pool.install(|| {
+        run_batches(&pipeline, inputs, &mut out, a.batch_docs, 32 << 20, |s| {
+            // Only worth showing past a handful of documents.
+            if let Some(pb) = progress.as_ref().filter(|_| s.documents > 8) {
+                pb.set_message(format!(
+                    "{} documents, {:.1} MB, {} errors",
+                    s.documents,
+                    s.bytes as f64 / 1e6,
+                    s.errors
+                ));
+                pb.tick();
+            }
+        })
+    })?;
+    out.finish()?;
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    if a.timings {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "newsie: {} documents, {:.1} MB in {:.2} s ({:.1} MB/s), {} errors",
+            summary.documents,
+            summary.bytes as f64 / 1e6,
+            secs,
+            summary.bytes as f64 / 1e6 / secs.max(1e-9),
+            summary.errors
+        );
+        let timings = pipeline.stage_timings();
+        let total: f64 = timings.iter().map(|t| t.1).sum();
+        for (name, t) in timings {
+            eprintln!(
+                "  {name:<10} {t:8.3} s  {:5.1}%",
+                100.0 * t / total.max(1e-12)
+            );
+        }
+    }
+    Ok(if summary.errors > 0 { 1 } else { 0 })
+}
+
+fn eval(a: EvalArgs) -> Result<u8> {
+    let format = match a.format {
+        EvalFormatArg::Table => EvalFormat::Table,
+        EvalFormatArg::Json => EvalFormat::Json,
+    };
+    let report = evaluate_files(&a.gold, &a.pred)?;
+    let known = report.measure_names();
+    for (k, _) in &a.min {
+        if !known.iter().any(|m| m == k) {
+            bail!("--min {k}: no such measure (known: {})", known.join(", "));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(report.render(format).as_bytes())?;
+    let failed = report.below(&a.min);
+    for (k, want, got) in &failed {
+        eprintln!("newsie eval: {k} F1 {got:.3} is below --min {want:.3}");
+    }
+    Ok(if failed.is_empty() { 0 } else { 1 })
+}
+
+fn diff(a: DiffArgs) -> Result<u8> {
+    let format = match a.format {
+        DiffFormatArg::Text => DiffFormat::Text,
+        DiffFormatArg::Json => DiffFormat::Json,
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let differs = diff_files(&a.old, &a.new, format, &mut stdout)?;
+    stdout.flush()?;
+    Ok(if differs { 1 } else { 0 })
+}

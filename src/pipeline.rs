@@ -1,0 +1,217 @@
+//! The pipeline: stages in a fixed order, built once, shared by all threads;
+//! and the batch runner that streams input documents through it in order.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::dates::DateTagger;
+use crate::dct::DctDetector;
+use crate::document::Document;
+use crate::entities::EntityTagger;
+use crate::error::GazetteerError;
+use crate::gazetteer::Gazetteer;
+use crate::input::InputDoc;
+use crate::money::MoneyTagger;
+use crate::record::Record;
+use crate::relations::RelationExtractor;
+use crate::sentences::SentenceSplitter;
+use crate::stage::Stage;
+use crate::tokenize::Tokenizer;
+
+/// Default `--max-doc-bytes`: 64 MiB.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 64 << 20;
+
+/// Builds a [`Pipeline`].
+///
+/// ```
+/// let pipeline = newsie::PipelineBuilder::new().build().unwrap();
+/// let doc = pipeline.process_text("a", "a.txt", " date 2021-03-17 Tencent sued ByteDance on Monday.", None);
+/// assert_eq!(doc.entities[0].id, "tencent");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PipelineBuilder {
+    gazetteer_files: Vec<PathBuf>,
+    no_builtin: bool,
+    dct: Option<NaiveDate>,
+    max_doc_bytes: Option<usize>,
+}
+
+impl PipelineBuilder {
+    /// A builder with the built-in gazetteers and no default document date.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a user gazetteer file (same format as `gazetteers/*.tsv`).
+    pub fn gazetteer_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.gazetteer_files.push(path.into());
+        self
+    }
+
+    /// Leaves out the built-in gazetteers.
+    pub fn without_builtin_gazetteers(mut self) -> Self {
+        self.no_builtin = true;
+        self
+    }
+
+    /// The document date for documents that carry none (`--dct`).
+    pub fn default_dct(mut self, dct: Option<NaiveDate>) -> Self {
+        self.dct = dct;
+        self
+    }
+
+    /// Documents larger than this many bytes become error records.
+    pub fn max_doc_bytes(mut self, n: usize) -> Self {
+        self.max_doc_bytes = Some(n);
+        self
+    }
+
+    /// Loads gazetteers and compiles every automaton and pattern.
+    pub fn build(self) -> Result<Pipeline, GazetteerError> {
+        let mut gazetteer = if self.no_builtin {
+            Gazetteer::default()
+        } else {
+            Gazetteer::builtin()?
+        };
+        for f in &self.gazetteer_files {
+            gazetteer.add_file(f)?;
+        }
+        let entities = EntityTagger::new(gazetteer)?;
+        let stages: Vec<Box<dyn Stage>> = vec![
+            Box::new(Tokenizer),
+            Box::new(SentenceSplitter),
+            Box::new(DctDetector { default: self.dct }),
+            Box::new(entities),
+            Box::new(MoneyTagger),
+            Box::new(DateTagger),
+            Box::new(RelationExtractor::default()),
+        ];
+        let timings = stages.iter().map(|_| AtomicU64::new(0)).collect();
+        Ok(Pipeline {
+            stages,
+            timings,
+            max_doc_bytes: self.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES),
+        })
+    }
+}
+
+/// The built pipeline. `Sync`: one instance serves every worker thread.
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+    /// Nanoseconds spent per stage (summed over threads).
+    timings: Vec<AtomicU64>,
+    max_doc_bytes: usize,
+}
+
+impl Pipeline {
+    /// The size limit for one document, in bytes.
+    pub fn max_doc_bytes(&self) -> usize {
+        self.max_doc_bytes
+    }
+
+    /// Runs every stage over one text.
+    pub fn process_text(
+        &self,
+        id: &str,
+        source: &str,
+        text: &str,
+        date: Option<NaiveDate>,
+    ) -> Document {
+        let mut doc = Document::new(id, source, text);
+        doc.dct = date;
+        self.run(&mut doc);
+        doc
+    }
+
+    /// Runs every stage over a document in place.
+    pub fn run(&self, doc: &mut Document) {
+        for (stage, total) in self.stages.iter().zip(&self.timings) {
+            let t = Instant::now();
+            stage.process(doc);
+            total.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Turns one input document into its output record.
+    pub fn process(&self, input: InputDoc) -> Record {
+        match input.content {
+            Err(e) => Record::error(input.id, input.source, e.to_string()),
+            Ok(content) => {
+                let mut doc = Document::new(input.id, input.source, content.text);
+                doc.dct = content.date;
+                doc.warnings = content.warnings;
+                self.run(&mut doc);
+                Record::from_document(&doc)
+            }
+        }
+    }
+
+    /// Seconds spent in each stage so far, summed over threads.
+    pub fn stage_timings(&self) -> Vec<(&'static str, f64)> {
+        self.stages
+            .iter()
+            .zip(&self.timings)
+            .map(|(s, t)| (s.name(), t.load(Ordering::Relaxed) as f64 / 1e9))
+            .collect()
+    }
+}
+
+/// Totals of one [`run_batches`] call.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Documents written.
+    pub documents: usize,
+    /// Of those, error records.
+    pub errors: usize,
+    /// Bytes of text processed.
+    pub bytes: usize,
+}
+
+/// Streams `inputs` through the pipeline in bounded batches (at most
+/// `batch_docs` documents or `batch_bytes` bytes of text), processing each
+/// batch in parallel and writing its lines in input order before reading on.
+/// Memory stays bounded whatever the number of documents. `on_batch` sees the
+/// running summary after each batch (progress bars).
+pub fn run_batches<W: Write>(
+    pipeline: &Pipeline,
+    inputs: impl Iterator<Item = InputDoc>,
+    out: &mut W,
+    batch_docs: usize,
+    batch_bytes: usize,
+    mut on_batch: impl FnMut(&RunSummary),
+) -> std::io::Result<RunSummary> {
+    let mut summary = RunSummary::default();
+    let mut inputs = inputs.peekable();
+    let mut batch: Vec<InputDoc> = Vec::with_capacity(batch_docs);
+    while inputs.peek().is_some() {
+        batch.clear();
+        let mut bytes = 0;
+        while batch.len() < batch_docs.max(1) && (bytes < batch_bytes || batch.is_empty()) {
+            let Some(doc) = inputs.next() else { break };
+            bytes += doc.len();
+            batch.push(doc);
+        }
+        let lines: Vec<(String, bool)> = std::mem::take(&mut batch)
+            .into_par_iter()
+            .map(|doc| {
+                let rec = pipeline.process(doc);
+                (rec.to_line(), rec.is_error())
+            })
+            .collect();
+        for (line, is_error) in &lines {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            summary.documents += 1;
+            summary.errors += usize::from(*is_error);
+        }
+        out.flush()?;
+        summary.bytes += bytes;
+        on_batch(&summary);
+    }
+    Ok(summary)
+}
