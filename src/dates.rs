@@ -1,12 +1,633 @@
-//! Dates and durations (SPEC §5).
-use crate::document::Document;
+//! Dates and durations with TIMEX3 values (SPEC §5).
+//!
+//! One regex (compiled once) lists the forms from longest to shortest; each
+//! match is checked by the rules below and given a value.
+//!
+//! | form | example | value (dct 2021-03-17) |
+//! | --- | --- | --- |
+//! | ISO date | `2021-05-08` | `2021-05-08` |
+//! | month day year, day month year (+ weekday) | `Saturday, May 8, 2021`, `8 May 2021` | `2021-05-08` |
+//! | month year | `July 2016` | `2016-07` |
+//! | month day | `July 13`, `Feb. 2` | `2020-07-13` (past) / `XXXX-07-13` without dct |
+//! | part of year | `mid-2020`, `late 2020` | `2020` |
+//! | quarter | `Q1 2021`, `the second quarter` | `2021-Q1`, `2021-Q2` |
+//! | decade | `the 1990s` | `199` |
+//! | year | `2013` (after a preposition or before punctuation) | `2013` |
+//! | deictic | `today`, `yesterday`, `tomorrow` | `2021-03-17`, … |
+//! | relative | `last year`, `this week`, `earlier this month`, `next quarter` | `2020`, `2021-W11`, `2021-03`, `2021-Q2` |
+//! | ago | `two years ago`, `a week ago` | `2019`, `2021-W10` |
+//! | weekday | `Monday` | `2021-03-15` (nearest; past unless the sentence speaks of the future) |
+//! | month | `in February` | `2021-02` |
+//! | duration | `three years`, `30 days`, `a decade`, `year-long`, `next three years` | `P3Y`, `P30D`, `P10Y`, `P1Y`, `P3Y` |
+//!
+//! Not dates: clock times, vague phrases (`recently`, `for years`, `now`),
+//! `May`/`March` unless a preposition or a day or year makes them months,
+//! weekdays inside names (`Sunday Times`), ages (`30-year-old`). A year-less
+//! date takes the dct's year, the previous one when a past event would land
+//! after the dct. Without a dct, relative values are null and year-less dates
+//! keep `XXXX`.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use regex::{Captures, Regex};
+
+use crate::document::{Document, Span, Timex, TimexType};
+use crate::entities::resolve_overlaps;
 use crate::stage::Stage;
-/// The date stage.
+
+/// The date stage (needs sentences, money and percents).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct DateTagger;
+
+const MONTH: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan|Feb|Aug|Sept|Oct|Nov|Dec";
+const MONTH_FULL: &str =
+    r"January|February|March|April|May|June|July|August|September|October|November|December";
+const WEEKDAY: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|\d{1,3}(?:\.\d+)?";
+const UNIT: &str = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?";
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let p = format!(
+        r"(?x)
+        (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
+      | (?P<mdy>(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b)
+      | (?P<dmy>(?:(?P<wd2>{WEEKDAY}),?\s+)?\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>\d{{4}})\b)
+      | (?P<md>(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b)
+      | (?P<dm>\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})\b)
+      | (?P<my>(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>\d{{4}})\b)
+      | (?P<part>\b(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>\d{{4}})\b)
+      | (?P<qtr>\b(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>\d{{4}}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>\d{{4}}))?|(?P<qy3>\d{{4}})\s+Q(?P<q3>[1-4]))\b)
+      | (?P<dec>\b(?P<decd>\d{{3}})0s\b)
+      | (?P<ago>\b(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago\b)
+      | (?P<durq>\b(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})\b)
+      | (?P<rel>\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)\b)
+      | (?P<long>\b(?P<longu>year|month|week|day)-long\b)
+      | (?P<dur>\b(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})\b)
+      | (?P<deix>\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)\b)
+      | (?P<wd>\b(?P<wdn>{WEEKDAY})\b)
+      | (?P<mo>\b(?P<mon>{MONTH_FULL})\b)
+      | (?P<yr>\b(?P<yrn>(?:19|20)\d{{2}})\b)
+        "
+    );
+    Regex::new(&p).expect("valid date regex")
+});
+
+/// Words before a lone year or month that make it a date.
+const DATE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "during",
+    "before",
+    "after",
+    "of",
+    "through",
+    "to",
+    "and",
+    "or",
+    "between",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "year",
+    "fiscal",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "beginning",
+    "start",
+    "on",
+    "for",
+    "last",
+    "next",
+    "this",
+    "In",
+    "Since",
+    "By",
+    "Until",
+    "From",
+    "During",
+    "Before",
+    "After",
+    "Through",
+    "Between",
+    "Early",
+    "Late",
+    "Mid",
+    "Last",
+    "Next",
+    "This",
+    "of",
+    "around",
+    "about",
+    "circa",
+];
+
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "would",
+    "'ll",
+    "’ll",
+    "shall",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "expected",
+    "expects",
+    "scheduled",
+    "upcoming",
+    "going",
+    "set",
+    "aims",
+    "intends",
+    "due",
+    "next",
+    "Will",
+];
+
+fn month_number(s: &str) -> Option<u32> {
+    let key = s.trim_end_matches('.').to_ascii_lowercase();
+    let k = key.get(..3)?;
+    Some(match k {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    })
+}
+
+fn weekday_of(s: &str) -> Option<Weekday> {
+    Some(match s.get(..3)? {
+        "Mon" => Weekday::Mon,
+        "Tue" => Weekday::Tue,
+        "Wed" => Weekday::Wed,
+        "Thu" => Weekday::Thu,
+        "Fri" => Weekday::Fri,
+        "Sat" => Weekday::Sat,
+        "Sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn number_word(s: &str) -> Option<f64> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "a" | "an" | "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "ninety" => 90.0,
+        "hundred" => 100.0,
+        other => other.parse().ok()?,
+    })
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// `P3Y`, `P30D`, `PT3M` …
+fn duration_value(n: f64, unit: &str) -> Option<String> {
+    let u = unit.trim_end_matches('s');
+    Some(match u {
+        "year" => format!("P{}Y", fmt_num(n)),
+        "month" => format!("P{}M", fmt_num(n)),
+        "week" => format!("P{}W", fmt_num(n)),
+        "day" => format!("P{}D", fmt_num(n)),
+        "decade" => format!("P{}Y", fmt_num(n * 10.0)),
+        "quarter" => format!("P{}M", fmt_num(n * 3.0)),
+        "hour" => format!("PT{}H", fmt_num(n)),
+        "minute" => format!("PT{}M", fmt_num(n)),
+        "second" => format!("PT{}S", fmt_num(n)),
+        _ => return None,
+    })
+}
+
+fn iso_week(d: NaiveDate) -> String {
+    let w = d.iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
+fn add_months(year: i32, month: u32, delta: i32) -> (i32, u32) {
+    let idx = year * 12 + month as i32 - 1 + delta;
+    (idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
+}
+
+/// The words just before byte `at` (up to `n`).
+fn words_before(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let mut start = at.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let piece = &text[start..at];
+    let words: Vec<&str> = piece
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words[words.len().saturating_sub(n)..].to_vec()
+}
+
+fn prev_word_is_preposition(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    // `mid-2020` and `(2013)` count as date contexts too.
+    if before.ends_with('-') {
+        return true;
+    }
+    words_before(text, at, 1)
+        .first()
+        .is_some_and(|w| DATE_PREPOSITIONS.contains(w))
+        && before.trim_end().len() < before.len()
+}
+
+/// Whether the sentence around `span` speaks of the future.
+fn future_tense(doc: &Document, span: Span) -> bool {
+    let sent = doc
+        .sentence_at(span.start)
+        .map(|i| doc.sentences[i])
+        .unwrap_or(Span::new(0, doc.text.len()));
+    doc.text[sent.start..sent.end]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .any(|w| FUTURE_CUES.contains(&w))
+}
+
+struct Resolver<'a> {
+    doc: &'a Document,
+    dct: Option<NaiveDate>,
+}
+
+impl Resolver<'_> {
+    /// A year-less month/day: the dct's year, moved to keep past events in the past.
+    fn yearless(&self, span: Span, month: u32, day: Option<u32>) -> Option<String> {
+        let Some(dct) = self.dct else {
+            return Some(match day {
+                Some(d) => format!("XXXX-{month:02}-{d:02}"),
+                None => format!("XXXX-{month:02}"),
+            });
+        };
+        let future = future_tense(self.doc, span);
+        let mut year = dct.year();
+        let key = (month, day.unwrap_or(1));
+        let dct_key = (dct.month(), if day.is_some() { dct.day() } else { 1 });
+        if !future && key > dct_key {
+            year -= 1;
+        } else if future && key < dct_key {
+            year += 1;
+        }
+        Some(match day {
+            Some(d) => {
+                NaiveDate::from_ymd_opt(year, month, d)?;
+                format!("{year}-{month:02}-{d:02}")
+            }
+            None => format!("{year}-{month:02}"),
+        })
+    }
+
+    fn weekday(&self, span: Span, wd: Weekday) -> Option<String> {
+        let dct = self.dct?;
+        let today = dct.weekday().num_days_from_monday() as i64;
+        let target = wd.num_days_from_monday() as i64;
+        let delta = if future_tense(self.doc, span) {
+            (target - today).rem_euclid(7)
+        } else {
+            -((today - target).rem_euclid(7))
+        };
+        Some((dct + Duration::days(delta)).format("%Y-%m-%d").to_string())
+    }
+
+    fn relative(&self, q: &str, unit: &str) -> Option<String> {
+        let dct = self.dct?;
+        let step: i32 = match q.to_ascii_lowercase().as_str() {
+            "last" | "past" => -1,
+            "next" | "coming" => 1,
+            _ => 0,
+        };
+        Some(match unit {
+            "year" => format!("{}", dct.year() + step),
+            "month" => {
+                let (y, m) = add_months(dct.year(), dct.month(), step);
+                format!("{y}-{m:02}")
+            }
+            "week" => iso_week(dct + Duration::days(7 * step as i64)),
+            "weekend" => format!("{}-WE", iso_week(dct + Duration::days(7 * step as i64))),
+            "quarter" => {
+                let (y, m) = add_months(dct.year(), dct.month(), 3 * step);
+                format!("{y}-Q{}", (m - 1) / 3 + 1)
+            }
+            _ => return None,
+        })
+    }
+
+    fn ago(&self, n: f64, unit: &str) -> Option<String> {
+        let dct = self.dct?;
+        if n.fract() != 0.0 {
+            return None;
+        }
+        let n = n as i64;
+        Some(match unit.trim_end_matches('s') {
+            "year" => format!("{}", dct.year() as i64 - n),
+            "month" => {
+                let (y, m) = add_months(dct.year(), dct.month(), -(n as i32));
+                format!("{y}-{m:02}")
+            }
+            "week" => iso_week(dct - Duration::days(7 * n)),
+            "day" => (dct - Duration::days(n)).format("%Y-%m-%d").to_string(),
+            _ => return None,
+        })
+    }
+}
+
+fn date_value(y: &str, m: u32, d: &str) -> Option<String> {
+    let (y, d): (i32, u32) = (y.parse().ok()?, d.parse().ok()?);
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
+    let text = doc.text.as_str();
+    let whole = caps.get(0)?;
+    let span = Span::new(whole.start(), whole.end());
+    let r = Resolver { doc, dct: doc.dct };
+    let g = |n: &str| caps.name(n).map(|m| m.as_str());
+    let date = |value: Option<String>| {
+        Some(Timex {
+            span,
+            kind: TimexType::Date,
+            value,
+        })
+    };
+    let after = &text[span.end..];
+    if caps.name("iso").is_some() {
+        let v = crate::dct::parse_iso_date(whole.as_str())?;
+        return date(Some(v.format("%Y-%m-%d").to_string()));
+    }
+    if caps.name("mdy").is_some() {
+        return date(Some(date_value(
+            g("y1")?,
+            month_number(g("m1")?)?,
+            g("d1")?,
+        )?));
+    }
+    if caps.name("dmy").is_some() {
+        return date(Some(date_value(
+            g("y2")?,
+            month_number(g("m2")?)?,
+            g("d2")?,
+        )?));
+    }
+    if caps.name("md").is_some() {
+        // `May 8 million` is not a date; a month needs a real day number.
+        if after.starts_with(|c: char| {
+            c.is_ascii_digit() || c == ',' && after[1..].starts_with(|c: char| c.is_ascii_digit())
+        }) || after.trim_start().starts_with(['%', '$'])
+        {
+            return None;
+        }
+        let m = month_number(g("m3")?)?;
+        let d: u32 = g("d3")?.parse().ok()?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        return date(r.yearless(span, m, Some(d)));
+    }
+    if caps.name("dm").is_some() {
+        let m = month_number(g("m4")?)?;
+        let d: u32 = g("d4")?.parse().ok()?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        return date(r.yearless(span, m, Some(d)));
+    }
+    if caps.name("my").is_some() {
+        let m = month_number(g("m5")?)?;
+        return date(Some(format!("{}-{m:02}", g("y5")?)));
+    }
+    if caps.name("part").is_some() {
+        return date(Some(g("y6")?.to_string()));
+    }
+    if caps.name("qtr").is_some() {
+        let q: u32 = match (g("q1"), g("qo"), g("q3")) {
+            (Some(q), _, _) | (_, _, Some(q)) => q.parse().ok()?,
+            (_, Some(o), _) => match &o[..1] {
+                "f" if o.starts_with("fi") => 1,
+                "s" => 2,
+                "t" => 3,
+                "f" => 4,
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                _ => 4,
+            },
+            _ => return None,
+        };
+        let year = g("qy1").or(g("qy2")).or(g("qy3"));
+        return date(match (year, r.dct) {
+            (Some(y), _) => Some(format!("{y}-Q{q}")),
+            (None, Some(d)) => Some(format!("{}-Q{q}", d.year())),
+            (None, None) => None,
+        });
+    }
+    if caps.name("dec").is_some() {
+        return date(Some(g("decd")?.to_string()));
+    }
+    if caps.name("ago").is_some() {
+        let n = number_word(g("agon")?)?;
+        return date(r.ago(n, g("agou")?));
+    }
+    if caps.name("durq").is_some() {
+        let n = number_word(g("dqn")?)?;
+        return Some(Timex {
+            span,
+            kind: TimexType::Duration,
+            value: duration_value(n, g("dqu")?),
+        });
+    }
+    if caps.name("rel").is_some() {
+        let q = g("relq")?;
+        let unit = g("relu")?;
+        if q.eq_ignore_ascii_case("past") || q.eq_ignore_ascii_case("coming") && unit != "weekend" {
+            // `the past year`, `the coming month`: a length of time.
+            return Some(Timex {
+                span,
+                kind: TimexType::Duration,
+                value: duration_value(1.0, unit),
+            });
+        }
+        return date(r.relative(q, unit));
+    }
+    if caps.name("long").is_some() {
+        return Some(Timex {
+            span,
+            kind: TimexType::Duration,
+            value: duration_value(1.0, g("longu")?),
+        });
+    }
+    if caps.name("dur").is_some() {
+        let unit = g("du")?;
+        let n_str = g("dn")?;
+        // Ages (`30-year-old`), rates (`once a year`), `a day` as an article.
+        if after.starts_with("-old") || after.starts_with(" old") || after.starts_with("-olds") {
+            return None;
+        }
+        let prev = words_before(text, span.start, 1);
+        if prev
+            .first()
+            .is_some_and(|w| matches!(*w, "once" | "twice" | "per" | "times" | "every" | "each"))
+        {
+            return None;
+        }
+        if after.starts_with("-long") {
+            // `a year-long probe`: the adjective is the duration.
+            let unit_start = caps.name("du")?.start();
+            return Some(Timex {
+                span: Span::new(unit_start, span.end + "-long".len()),
+                kind: TimexType::Duration,
+                value: duration_value(1.0, unit),
+            });
+        }
+        if matches!(n_str, "a" | "an")
+            && !matches!(unit, "decade" | "year" | "month" | "week" | "quarter")
+        {
+            return None;
+        }
+        let n = number_word(n_str)?;
+        return Some(Timex {
+            span,
+            kind: TimexType::Duration,
+            value: duration_value(n, unit),
+        });
+    }
+    if caps.name("deix").is_some() {
+        let delta = match whole.as_str().to_ascii_lowercase().as_str() {
+            "yesterday" => -1,
+            "tomorrow" => 1,
+            _ => 0,
+        };
+        return date(
+            r.dct
+                .map(|d| (d + Duration::days(delta)).format("%Y-%m-%d").to_string()),
+        );
+    }
+    if caps.name("wd").is_some() {
+        // `Sunday Times`, `Cyber Monday Sale`: part of a name.
+        let next_word = after.trim_start_matches(' ');
+        let next_cap = after.starts_with(' ')
+            && next_word.starts_with(|c: char| c.is_uppercase())
+            && month_number(
+                next_word
+                    .split(|c: char| !c.is_alphabetic())
+                    .next()
+                    .unwrap_or(""),
+            )
+            .is_none();
+        let prev_cap = words_before(text, span.start, 1).first().is_some_and(|w| {
+            w.starts_with(|c: char| c.is_uppercase()) && !crate::lexicon::NON_NAME_WORDS.contains(w)
+        }) && text[..span.start].ends_with(' ');
+        if next_cap || prev_cap {
+            return None;
+        }
+        return date(r.weekday(span, weekday_of(g("wdn")?)?));
+    }
+    if caps.name("mo").is_some() {
+        let name = g("mon")?;
+        let m = month_number(name)?;
+        // `May` and `March` are also verbs; every month needs a date context.
+        let ok = prev_word_is_preposition(text, span.start)
+            || (!matches!(name, "May" | "March") && after.starts_with([',', '.', ';']));
+        if !ok {
+            return None;
+        }
+        return date(r.yearless(span, m, None));
+    }
+    if caps.name("yr").is_some() {
+        let before = text[..span.start].chars().next_back();
+        if matches!(before, Some('$' | '€' | '£' | '¥' | '#' | '.' | ',' | '-'))
+            || after.starts_with(|c: char| {
+                c == '%' || c == '.' && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            })
+        {
+            return None;
+        }
+        let follows_punct = after.is_empty()
+            || after.starts_with([',', '.', ';', ':', ')', '!', '?', '\n', '\r', '"', '”', '’']);
+        if !(prev_word_is_preposition(text, span.start) || follows_punct) {
+            return None;
+        }
+        return date(Some(g("yrn")?.to_string()));
+    }
+    None
+}
+
+/// Finds dates and durations in `doc` (needs sentences and `dct`).
+pub fn find_dates(doc: &Document) -> Vec<Timex> {
+    let mut out: Vec<Timex> = Vec::new();
+    if let (Some(span), Some(dct)) = (doc.dct_header, doc.dct) {
+        out.push(Timex {
+            span,
+            kind: TimexType::Date,
+            value: Some(dct.format("%Y-%m-%d").to_string()),
+        });
+    }
+    let taken: Vec<Span> = doc
+        .money
+        .iter()
+        .map(|m| m.span)
+        .chain(doc.percents.iter().map(|p| p.span))
+        .chain(doc.dct_header)
+        .collect();
+    for caps in DATE_RE.captures_iter(&doc.text) {
+        if let Some(t) = timex_of(doc, &caps) {
+            if !taken.iter().any(|s| s.overlaps(&t.span)) {
+                out.push(t);
+            }
+        }
+    }
+    let keep = resolve_overlaps(&out, |t| t.span, |_| 0);
+    keep.into_iter().map(|i| out[i].clone()).collect()
+}
+
 impl Stage for DateTagger {
     fn name(&self) -> &'static str {
         "dates"
     }
-    fn process(&self, _doc: &mut Document) {}
+
+    fn process(&self, doc: &mut Document) {
+        doc.dates = find_dates(doc);
+    }
 }
+
+#[cfg(test)]
+mod tests;

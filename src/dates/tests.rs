@@ -1,0 +1,328 @@
+use super::*;
+use crate::sentences::split;
+use crate::stage::Stage;
+use crate::tokenize::tokenize;
+
+fn run(text: &str, dct: Option<&str>) -> Vec<(String, &'static str, Option<String>)> {
+    let mut doc = Document::new("t", "t", text);
+    doc.tokens = tokenize(text);
+    doc.sentences = split(&doc);
+    crate::dct::DctDetector {
+        default: dct.and_then(crate::dct::parse_iso_date),
+    }
+    .process(&mut doc);
+    doc.money = crate::money::find_money(text);
+    doc.percents = crate::money::find_percents(text);
+    find_dates(&doc)
+        .into_iter()
+        .map(|t| {
+            (
+                text[t.span.start..t.span.end].to_string(),
+                t.kind.as_str(),
+                t.value,
+            )
+        })
+        .collect()
+}
+
+type Row<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a [(&'a str, &'a str, Option<&'a str>)],
+);
+
+#[test]
+fn date_forms_table() {
+    let dct = Some("2021-03-17"); // a Wednesday
+    let rows: &[Row] = &[
+        (
+            "It opened in 2017 and grew.",
+            dct,
+            &[("2017", "DATE", Some("2017"))],
+        ),
+        (
+            "Blocked since 2013 when it",
+            dct,
+            &[("2013", "DATE", Some("2013"))],
+        ),
+        (
+            "It was fined last year.",
+            dct,
+            &[("last year", "DATE", Some("2020"))],
+        ),
+        (
+            "They signed it this week.",
+            dct,
+            &[("this week", "DATE", Some("2021-W11"))],
+        ),
+        (
+            "Regulators acted earlier this month.",
+            dct,
+            &[("earlier this month", "DATE", Some("2021-03"))],
+        ),
+        (
+            "He spoke on Monday.",
+            dct,
+            &[("Monday", "DATE", Some("2021-03-15"))],
+        ),
+        (
+            "He will speak on Monday.",
+            dct,
+            &[("Monday", "DATE", Some("2021-03-22"))],
+        ),
+        (
+            "She spoke on Wednesday.",
+            dct,
+            &[("Wednesday", "DATE", Some("2021-03-17"))],
+        ),
+        (
+            "It was sued in February.",
+            dct,
+            &[("February", "DATE", Some("2021-02"))],
+        ),
+        (
+            "It was sued in November.",
+            dct,
+            &[("November", "DATE", Some("2020-11"))],
+        ),
+        (
+            "Shares fell on July 13.",
+            dct,
+            &[("July 13", "DATE", Some("2020-07-13"))],
+        ),
+        (
+            "The deal closes on July 13, the firm will say.",
+            dct,
+            &[("July 13", "DATE", Some("2021-07-13"))],
+        ),
+        (
+            "On Feb. 2 it said so.",
+            dct,
+            &[("Feb. 2", "DATE", Some("2021-02-02"))],
+        ),
+        (
+            "Sept. 17 was busy.",
+            dct,
+            &[("Sept. 17", "DATE", Some("2020-09-17"))],
+        ),
+        (
+            "on Saturday, May 8, 2021. Photo",
+            dct,
+            &[("Saturday, May 8, 2021", "DATE", Some("2021-05-08"))],
+        ),
+        (
+            "on 8 May 2021 in",
+            dct,
+            &[("8 May 2021", "DATE", Some("2021-05-08"))],
+        ),
+        (
+            "in July 2016 it",
+            dct,
+            &[("July 2016", "DATE", Some("2016-07"))],
+        ),
+        (
+            "by mid-2020 and late 2020",
+            dct,
+            &[
+                ("mid-2020", "DATE", Some("2020")),
+                ("late 2020", "DATE", Some("2020")),
+            ],
+        ),
+        (
+            "Sales in Q1 2021 and the second quarter",
+            dct,
+            &[
+                ("Q1 2021", "DATE", Some("2021-Q1")),
+                ("second quarter", "DATE", Some("2021-Q2")),
+            ],
+        ),
+        (
+            "It happened yesterday, not today.",
+            dct,
+            &[
+                ("yesterday", "DATE", Some("2021-03-16")),
+                ("today", "DATE", Some("2021-03-17")),
+            ],
+        ),
+        (
+            "It arrives tomorrow.",
+            dct,
+            &[("tomorrow", "DATE", Some("2021-03-18"))],
+        ),
+        (
+            "It launched a year ago.",
+            dct,
+            &[("a year ago", "DATE", Some("2020"))],
+        ),
+        (
+            "It launched two weeks ago.",
+            dct,
+            &[("two weeks ago", "DATE", Some("2021-W09"))],
+        ),
+        (
+            "reports in the next three years",
+            dct,
+            &[("next three years", "DURATION", Some("P3Y"))],
+        ),
+        (
+            "within 10 days of",
+            dct,
+            &[("10 days", "DURATION", Some("P10D"))],
+        ),
+        (
+            "for six months",
+            dct,
+            &[("six months", "DURATION", Some("P6M"))],
+        ),
+        (
+            "over a decade",
+            dct,
+            &[("a decade", "DURATION", Some("P10Y"))],
+        ),
+        (
+            "a year-long probe",
+            dct,
+            &[("year-long", "DURATION", Some("P1Y"))],
+        ),
+        (
+            "Reading Time:3 minutes",
+            dct,
+            &[("3 minutes", "DURATION", Some("PT3M"))],
+        ),
+        (
+            "a 30-day window",
+            dct,
+            &[("30-day", "DURATION", Some("P30D"))],
+        ),
+        ("in the 1990s", dct, &[("1990s", "DATE", Some("199"))]),
+        ("next year", dct, &[("next year", "DATE", Some("2022"))]),
+        (
+            "last month",
+            dct,
+            &[("last month", "DATE", Some("2021-02"))],
+        ),
+    ];
+    check(rows);
+}
+
+#[test]
+fn not_dates_table() {
+    let dct = Some("2021-03-17");
+    let rows: &[Row] = &[
+        ("You may go. They march on.", dct, &[]),
+        ("The Sunday Times reported it.", dct, &[]),
+        ("Over the years they feuded recently and now.", dct, &[]),
+        ("It has spent years on it.", dct, &[]),
+        ("At 07:30 the market opened.", dct, &[]),
+        ("A 30-year-old founder.", dct, &[]),
+        ("It had 2020 users who paid $2021 in fees.", dct, &[]),
+        ("Theresa May said so.", dct, &[]),
+        ("It pays once a year.", dct, &[]),
+        ("It grew 2020% fast.", dct, &[]),
+    ];
+    check(rows);
+}
+
+#[test]
+fn dct_edge_cases_table() {
+    let rows: &[Row] = &[
+        // Year boundary: a past January date seen from early January stays in this year;
+        // a past December date seen from January moves to last year.
+        (
+            "It was fined on Dec. 30.",
+            Some("2021-01-02"),
+            &[("Dec. 30", "DATE", Some("2020-12-30"))],
+        ),
+        (
+            "It was fined last week.",
+            Some("2021-01-02"),
+            &[("last week", "DATE", Some("2020-W52"))],
+        ),
+        (
+            "This week it rose.",
+            Some("2021-01-02"),
+            &[("This week", "DATE", Some("2020-W53"))],
+        ),
+        (
+            "It was fined last month.",
+            Some("2021-01-15"),
+            &[("last month", "DATE", Some("2020-12"))],
+        ),
+        (
+            "It happened yesterday.",
+            Some("2021-01-01"),
+            &[("yesterday", "DATE", Some("2020-12-31"))],
+        ),
+        // Leap years.
+        (
+            "It closed on Feb. 29.",
+            Some("2020-03-10"),
+            &[("Feb. 29", "DATE", Some("2020-02-29"))],
+        ),
+        (
+            "It happened tomorrow.",
+            Some("2024-02-28"),
+            &[("tomorrow", "DATE", Some("2024-02-29"))],
+        ),
+        (
+            "It closed on Feb. 30.",
+            Some("2020-03-10"),
+            &[("Feb. 30", "DATE", None)],
+        ),
+        // Weekday on the dct itself, past and future.
+        (
+            "It said on Wednesday.",
+            Some("2021-03-17"),
+            &[("Wednesday", "DATE", Some("2021-03-17"))],
+        ),
+        (
+            "It will decide on Wednesday.",
+            Some("2021-03-17"),
+            &[("Wednesday", "DATE", Some("2021-03-17"))],
+        ),
+        // No dct: relative values are null, year-less dates keep XXXX.
+        (
+            "It said on Wednesday (July 13).",
+            None,
+            &[
+                ("Wednesday", "DATE", None),
+                ("July 13", "DATE", Some("XXXX-07-13")),
+            ],
+        ),
+        (
+            "In February it sued, last year too.",
+            None,
+            &[
+                ("February", "DATE", Some("XXXX-02")),
+                ("last year", "DATE", None),
+            ],
+        ),
+        (
+            "Since 2013 and May 8, 2021.",
+            None,
+            &[
+                ("2013", "DATE", Some("2013")),
+                ("May 8, 2021", "DATE", Some("2021-05-08")),
+            ],
+        ),
+        (
+            " date 2021-03-17 Text in 2020.",
+            None,
+            &[
+                ("2021-03-17", "DATE", Some("2021-03-17")),
+                ("2020", "DATE", Some("2020")),
+            ],
+        ),
+    ];
+    check(rows);
+}
+
+fn check(rows: &[Row]) {
+    for &(text, dct, want) in rows {
+        let want: Vec<(String, &str, Option<String>)> = want
+            .iter()
+            .map(|w| (w.0.to_string(), w.1, w.2.map(str::to_string)))
+            .collect();
+        assert_eq!(run(text, dct), want, "{text:?} (dct {dct:?})");
+    }
+}
