@@ -81,6 +81,7 @@ impl PipelineBuilder {
         for f in &self.gazetteer_files {
             gazetteer.add_file(f)?;
         }
+        let relations = RelationExtractor::new(&gazetteer);
         let entities = EntityTagger::new(gazetteer)?;
         let stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Tokenizer),
@@ -89,7 +90,7 @@ impl PipelineBuilder {
             Box::new(entities),
             Box::new(MoneyTagger),
             Box::new(DateTagger),
-            Box::new(RelationExtractor::default()),
+            Box::new(relations),
         ];
         let timings = stages.iter().map(|_| AtomicU64::new(0)).collect();
         Ok(Pipeline {

@@ -1,12 +1,1018 @@
-//! Relations (SPEC §6).
-use crate::document::Document;
+//! Relations between entities (SPEC §6), by rules over one sentence's tokens
+//! and entity mentions. Every rule has an id, written as the relation's `rule`;
+//! the evidence is the sentence. Argument types must fit the SPEC table, a
+//! relation the sentence negates, denies or only plans is dropped, and each
+//! `(type, head, tail)` is kept once per document (the first evidence).
+//!
+//! Shared notions:
+//! * a **list** is a run of mentions joined by `,`, `and`, `or` (`JD.com Inc.
+//!   and Pinduoduo Inc.`); a rule that finds one argument takes the whole list;
+//! * a **possessive** `X's Y` points at `Y` when an argument would land on `X`
+//!   (`competes with Alibaba's Ele.me` → Ele.me);
+//! * the **subject** of a sentence is its first organisation or product after a
+//!   leading adverbial (`Apart from …,`), moved to `Y` in `X's Y`;
+//! * `its` refers to the subject's organisation.
+//!
+//! | rule | cue | relation |
+//! | --- | --- | --- |
+//! | `possessive` | `Tencent's WeChat`, `Alibaba's marketplaces, Taobao and Tmall` | owns |
+//! | `its-possessive` | `Tencent … its WeChat app` | owns |
+//! | `owned-modifier` | `Alibaba-owned Lazada` | owns |
+//! | `owner-of` | `ByteDance, owner of TikTok`; `TikTok parent ByteDance` | owns |
+//! | `owns-verb` | `X owns / acquired / bought Y` | owns |
+//! | `founded-by` | `Alibaba, founded by Jack Ma`; `founder Jack Ma at Alibaba` | founded_by |
+//! | `founder-of` | `Jack Ma, founder of Alibaba`; `Alibaba founder Jack Ma` | founded_by |
+//! | `person-role-at` | `Angela Zhang, a professor … at HKU`; `Pony Ma at Tencent` | works_for |
+//! | `org-title-person` | `Alibaba chief executive Daniel Zhang` | works_for |
+//! | `invested-in` | `Tencent has invested in JD.com and Pinduoduo` | invested_in |
+//! | `backer-of` | `it is also a backer of Meituan` | invested_in |
+//! | `backed-modifier` | `Tencent-backed Kuaishou`; `backed by Tencent` | invested_in |
+//! | `affiliate` | `Alibaba affiliate Ant Group`; `Ant, an affiliate of Alibaba` | affiliate_of |
+//! | `competes-verb` | `Alipay competes with WeChat Pay`; `X and Y compete` | competes_with |
+//! | `rival-premodifier` | `fend off rival Pinduoduo` | competes_with |
+//! | `rival-to` | `WeChat Pay, the payment service rival to Alipay` | competes_with |
+//! | `two-rivals` | `the two tech rivals`, `They have been fierce rivals` (the two most-mentioned organisations) | competes_with |
+//! | `fined` | `SAMR fined Alibaba`; `levied a fine … against Alibaba`; `was fined by` | fined |
+//! | `sued` | `ByteDance sued Tencent`; `filed a lawsuit against`; `was sued by` | sued |
+//! | `blocked-verb` | `X blocked Y`; `Y services have been blocked on X`; `banned from X` | blocked |
+//! | `blocking-access` | `blocking access to Y on X and Z`; `the blocking of Y links on X` | blocked |
+//! | `prevented-from` | `prevented X's … from being used … on Y`; `preventing customers from using Y` | blocked |
+//! | `cannot-on` | `X users cannot pay … on Y` | blocked |
+//! | `headquartered-in` | `X headquarters in Y`; `X, based in Y` | headquartered_in |
+//! | `based-modifier` | `Shenzhen-based Tencent`; `the Shenzhen-based company` (an organisation just mentioned whose headquarters the gazetteer knows) | headquartered_in |
+
+use std::collections::{HashMap, HashSet};
+
+use crate::document::{Document, EntityType, Relation, RelationType, Span};
+use crate::gazetteer::Gazetteer;
+use crate::lexicon::PERSON_ROLES;
 use crate::stage::Stage;
-/// The relation stage.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RelationExtractor;
+
+/// The relation stage (needs sentences and entities).
+#[derive(Debug, Clone, Default)]
+pub struct RelationExtractor {
+    /// Entity id → id of the GPE it is headquartered in (from the gazetteer).
+    hq: HashMap<String, String>,
+}
+
+impl RelationExtractor {
+    /// An extractor that knows the gazetteer's headquarters.
+    pub fn new(gazetteer: &Gazetteer) -> RelationExtractor {
+        let hq = gazetteer
+            .entries
+            .iter()
+            .filter_map(|e| e.hq.clone().map(|h| (e.id.clone(), h)))
+            .collect();
+        RelationExtractor { hq }
+    }
+}
+
+/// Words that, shortly before a cue, say the relation is denied, unreal or only planned.
+const BLOCKERS: &[&str] = &[
+    "not",
+    "n't",
+    "never",
+    "no",
+    "denied",
+    "denies",
+    "deny",
+    "denying",
+    "rumored",
+    "rumoured",
+    "rumors",
+    "rumours",
+    "vowed",
+    "vows",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "may",
+    "might",
+    "could",
+    "would",
+    "considering",
+    "considered",
+    "mulling",
+    "intends",
+    "intend",
+    "threatened",
+    "threatens",
+    "threaten",
+    "seeks",
+    "seeking",
+    "sought",
+    "proposed",
+    "wants",
+    "hopes",
+    "attempt",
+    "failed",
+    "refused",
+    "cannot",
+    "unable",
+    "if",
+    "whether",
+    "countersue",
+];
+
+/// Openers of a leading adverbial clause that holds no subject.
+const ADVERBIAL_OPENERS: &[&str] = &[
+    "apart",
+    "while",
+    "unlike",
+    "after",
+    "before",
+    "despite",
+    "although",
+    "though",
+    "as",
+    "in",
+    "with",
+    "since",
+    "when",
+    "under",
+    "besides",
+    "beyond",
+    "like",
+    "following",
+    "amid",
+    "according",
+    "until",
+    "for",
+    "during",
+    "if",
+    "once",
+    "because",
+    "aside",
+    "on",
+    "at",
+    "by",
+];
+
+/// Auxiliaries and common verbs that follow a clause's subject.
+const CLAUSE_VERBS: &[&str] = &[
+    "could", "would", "will", "can", "may", "might", "should", "must", "has", "have", "had", "is",
+    "was", "are", "were", "said", "says", "plans", "owns", "runs", "operates", "also", "launched",
+    "makes", "sells", "offers", "opened", "uses", "wants", "aims", "hopes", "expects",
+];
+
+const FOUNDER_WORDS: &[&str] = &[
+    "founder",
+    "co-founder",
+    "cofounder",
+    "founders",
+    "co-founders",
+    "founded",
+    "co-founded",
+    "cofounded",
+];
+
+const ROLE_TITLES: &[&str] = &[
+    "chief",
+    "executive",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "head",
+    "vice",
+    "officer",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "analyst",
+    "economist",
+    "founder",
+    "co-founder",
+    "general",
+    "counsel",
+    "partner",
+    "manager",
+    "boss",
+    "senior",
+    "managing",
+    "deputy",
+];
+
+#[derive(Debug, Clone, Copy)]
+struct M {
+    ent: usize,
+    kind: EntityType,
+    /// Local token range `[a, b)`.
+    a: usize,
+    b: usize,
+}
+
+struct Sent<'a> {
+    doc: &'a Document,
+    /// Global index of the first token.
+    t0: usize,
+    n: usize,
+    ms: Vec<M>,
+    /// Lowercased token texts.
+    low: Vec<String>,
+}
+
+type Found = (RelationType, usize, usize, &'static str);
+
+impl<'a> Sent<'a> {
+    fn new(doc: &'a Document, span: Span) -> Sent<'a> {
+        let range = doc.tokens_in(span);
+        let t0 = range.start;
+        let n = range.len();
+        let low = range
+            .clone()
+            .map(|i| {
+                doc.slice(doc.tokens[i].span)
+                    .to_lowercase()
+                    .replace('’', "'")
+            })
+            .collect();
+        let mut ms = Vec::new();
+        for m in &doc.mentions {
+            if !span.contains(&m.span) {
+                continue;
+            }
+            let a = doc.tokens[range.clone()].partition_point(|t| t.span.start < m.span.start);
+            let b = doc.tokens[range.clone()].partition_point(|t| t.span.end <= m.span.end);
+            if a < b {
+                ms.push(M {
+                    ent: m.entity,
+                    kind: doc.entities[m.entity].kind,
+                    a,
+                    b,
+                });
+            }
+        }
+        Sent {
+            doc,
+            t0,
+            n,
+            ms,
+            low,
+        }
+    }
+
+    fn w(&self, i: usize) -> &str {
+        self.low.get(i).map_or("", String::as_str)
+    }
+
+    fn raw(&self, i: usize) -> &str {
+        if i >= self.n {
+            return "";
+        }
+        self.doc.slice(self.doc.tokens[self.t0 + i].span)
+    }
+
+    fn is_lower_word(&self, i: usize) -> bool {
+        i < self.n && self.raw(i).chars().next().is_some_and(char::is_lowercase)
+    }
+
+    /// The mention starting at token `i`.
+    fn mention_at(&self, i: usize) -> Option<usize> {
+        self.ms.iter().position(|m| m.a == i)
+    }
+
+    /// The mention ending just before token `i`.
+    fn mention_ending(&self, i: usize) -> Option<usize> {
+        self.ms.iter().position(|m| m.b == i)
+    }
+
+    /// Tokens `i..` spell `words` (lowercase).
+    fn at(&self, i: usize, words: &[&str]) -> bool {
+        words.iter().enumerate().all(|(k, w)| self.w(i + k) == *w)
+    }
+
+    /// Length in tokens of a possessive `'s` at `i` (`'` `s` or `’` `s`), or 0.
+    fn possessive(&self, i: usize) -> usize {
+        if self.w(i) == "'" && self.w(i + 1) == "s" {
+            2
+        } else {
+            0
+        }
+    }
+
+    /// Mention `m` and the mentions coordinated after it (`A, B and C`).
+    fn list_from(&self, m: usize) -> Vec<usize> {
+        let mut out = vec![m];
+        let mut cur = m;
+        loop {
+            let mut i = self.ms[cur].b;
+            // legal-suffix punctuation is inside mentions; skip a comma, `and`, `or`
+            let mut joined = false;
+            while i < self.n && matches!(self.w(i), "," | "and" | "or" | "&") {
+                joined = true;
+                i += 1;
+            }
+            match self.mention_at(i) {
+                Some(next) if joined && self.ms[next].kind == self.ms[m].kind => {
+                    out.push(next);
+                    cur = next;
+                }
+                _ => return out,
+            }
+        }
+    }
+
+    /// Mention `m` and the mentions joined to it by `and`/`or` alone (no comma):
+    /// the end of a relative clause (`that owns X, and Y …`) is a comma.
+    fn list_tight(&self, m: usize) -> Vec<usize> {
+        let mut out = vec![m];
+        let mut cur = m;
+        while let Some(next) = self
+            .mention_at(self.ms[cur].b + 1)
+            .filter(|_| matches!(self.w(self.ms[cur].b), "and" | "or"))
+        {
+            out.push(next);
+            cur = next;
+        }
+        out
+    }
+
+    /// Mention `m` and the mentions coordinated before it.
+    fn list_ending_at(&self, m: usize) -> Vec<usize> {
+        let mut out = vec![m];
+        let mut cur = m;
+        loop {
+            let mut i = self.ms[cur].a;
+            let mut joined = false;
+            while i > 0 && matches!(self.w(i - 1), "," | "and" | "or" | "&") {
+                joined = true;
+                i -= 1;
+            }
+            match self.mention_ending(i) {
+                Some(prev) if joined && self.ms[prev].kind == self.ms[m].kind => {
+                    out.push(prev);
+                    cur = prev;
+                }
+                _ => return out,
+            }
+        }
+    }
+
+    /// `X's Y` → Y (when Y follows within two words); else `m` itself.
+    fn possessed(&self, m: usize) -> usize {
+        let p = self.possessive(self.ms[m].b);
+        if p == 0 {
+            return m;
+        }
+        let mut i = self.ms[m].b + p;
+        for _ in 0..3 {
+            if let Some(y) = self.mention_at(i) {
+                return y;
+            }
+            if !self.is_lower_word(i) {
+                break;
+            }
+            i += 1;
+        }
+        m
+    }
+
+    /// The first mention at or after token `i` (stopping at a clause break), resolved through possessives.
+    fn first_after(&self, i: usize, max_gap: usize) -> Option<usize> {
+        let mut k = i;
+        while k < self.n && k <= i + max_gap {
+            if let Some(m) = self.mention_at(k) {
+                return Some(self.possessed(m));
+            }
+            if matches!(self.w(k), "." | ";" | ":" | "—" | "–") {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The nearest mention ending at or before token `i`.
+    fn nearest_before(&self, i: usize, types: &[EntityType]) -> Option<usize> {
+        self.ms
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.b <= i && types.contains(&m.kind))
+            .max_by_key(|(_, m)| m.b)
+            .map(|(k, _)| k)
+    }
+
+    /// The sentence subject (see the module docs).
+    fn subject(&self) -> Option<usize> {
+        let mut start = 0;
+        if ADVERBIAL_OPENERS.contains(&self.w(0)) {
+            if let Some(c) = (0..self.n).find(|&i| self.w(i) == ",") {
+                start = c + 1;
+            }
+        }
+        let m = self.ms.iter().position(|m| {
+            m.a >= start && matches!(m.kind, EntityType::Org | EntityType::Product)
+        })?;
+        Some(self.possessed(m))
+    }
+
+    /// The organisation behind the subject (`Alibaba` for `Alibaba's Deals app`).
+    fn subject_org(&self) -> Option<usize> {
+        let s = self.subject()?;
+        if self.ms[s].kind == EntityType::Org {
+            return Some(s);
+        }
+        // A possessed product: take its possessor.
+        let a = self.ms[s].a;
+        if a >= 2 && self.possessive(a - 2) == 2 {
+            return self
+                .mention_ending(a - 2)
+                .filter(|&p| self.ms[p].kind == EntityType::Org);
+        }
+        None
+    }
+
+    /// The nearest organisation before token `i` that a verb follows
+    /// (`Tencent could …`, `Alibaba flagged …`): the subject of the clause.
+    fn clause_subject_before(&self, i: usize) -> Option<usize> {
+        self.ms
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.b <= i && m.kind == EntityType::Org)
+            .filter(|(_, m)| {
+                let next = self.w(m.b);
+                CLAUSE_VERBS.contains(&next)
+                    || next.len() > 3 && next.ends_with("ed") && self.is_lower_word(m.b)
+            })
+            .max_by_key(|(_, m)| m.b)
+            .map(|(k, _)| k)
+    }
+
+    /// A blocker word within the `before` tokens before `i`.
+    fn negated(&self, i: usize, before: usize) -> bool {
+        (i.saturating_sub(before)..i).any(|k| {
+            BLOCKERS.contains(&self.w(k)) || self.w(k) == "t" && self.w(k.wrapping_sub(1)) == "'"
+        })
+    }
+
+    fn has_word(&self, words: &[&str]) -> bool {
+        self.low.iter().any(|w| words.contains(&w.as_str()))
+    }
+}
+
+/// All relations stated by one sentence.
+fn sentence_relations(
+    s: &Sent,
+    salient: &[usize],
+    hq: &HashMap<String, String>,
+    prev_orgs: &[usize],
+    out: &mut Vec<Found>,
+) {
+    use EntityType::*;
+    use RelationType::*;
+    let ent = |m: usize| s.ms[m].ent;
+    let mut push =
+        |kind: RelationType, h: usize, t: usize, rule: &'static str| out.push((kind, h, t, rule));
+    let founder_context = s.has_word(FOUNDER_WORDS);
+
+    for (mi, m) in s.ms.iter().enumerate() {
+        let after = m.b;
+        // possessive: X's [words] Y / X's [words], Y and Z
+        let p = s.possessive(after);
+        if p > 0 && m.kind == Org {
+            let mut i = after + p;
+            let mut gap = 0;
+            while gap < 6 && (s.is_lower_word(i) || s.w(i) == "-") && s.mention_at(i).is_none() {
+                i += 1;
+                gap += 1;
+            }
+            if s.w(i) == "," && gap > 0 {
+                i += 1;
+            }
+            if let Some(y) = s.mention_at(i) {
+                let is_affiliate = (after + p..i).any(|k| s.w(k) == "affiliate");
+                let is_founder = (after + p..i).any(|k| FOUNDER_WORDS.contains(&s.w(k)));
+                let is_rival = (after + p..i)
+                    .any(|k| matches!(s.w(k), "rival" | "rivals" | "competitor" | "competitors"));
+                for t in s.list_from(y) {
+                    if is_affiliate {
+                        push(AffiliateOf, ent(t), ent(mi), "affiliate");
+                    } else if is_founder {
+                        push(FoundedBy, ent(mi), ent(t), "founder-of");
+                    } else if is_rival {
+                        push(CompetesWith, ent(mi), ent(t), "rival-premodifier");
+                    } else if s.ms[t].kind == Person {
+                        if (after + p..i).any(|k| ROLE_TITLES.contains(&s.w(k))) {
+                            push(WorksFor, ent(t), ent(mi), "org-title-person");
+                        }
+                    } else {
+                        push(Owns, ent(mi), ent(t), "possessive");
+                    }
+                }
+            }
+        }
+        // X-owned Y, X-backed Y, X-based Y
+        if s.w(after) == "-" && s.ms[mi].b + 2 <= s.n {
+            let cue = s.w(after + 1);
+            if let Some(y) = s.first_after(after + 2, 3) {
+                match cue {
+                    "owned" => push(Owns, ent(mi), ent(y), "owned-modifier"),
+                    "backed" => push(InvestedIn, ent(mi), ent(y), "backed-modifier"),
+                    "based" | "headquartered" => {
+                        push(HeadquarteredIn, ent(y), ent(mi), "based-modifier")
+                    }
+                    _ => {}
+                }
+            }
+            // `the Shenzhen-based company`: an organisation just mentioned.
+            if matches!(cue, "based" | "headquartered")
+                && m.kind == Gpe
+                && s.first_after(after + 2, 3).is_none()
+            {
+                let gpe = &s.doc.entities[ent(mi)].id;
+                let known = prev_orgs
+                    .iter()
+                    .rev()
+                    .find(|&&e| hq.get(&s.doc.entities[e].id) == Some(gpe));
+                if let Some(&org) = known {
+                    push(HeadquarteredIn, org, ent(mi), "based-modifier");
+                }
+            }
+        }
+        // Y parent|owner X
+        if matches!(s.w(after), "parent" | "owner" | "operator") {
+            if let Some(x) = s.mention_at(after + 1) {
+                push(Owns, ent(x), ent(mi), "owner-of");
+            }
+        }
+        // X affiliate Y
+        if s.w(after) == "affiliate" {
+            if let Some(y) = s.mention_at(after + 1) {
+                push(AffiliateOf, ent(y), ent(mi), "affiliate");
+            }
+        }
+        // X founder|co-founder Y
+        if matches!(s.w(after), "founder" | "co-founder" | "cofounder") {
+            if let Some(y) = s.mention_at(after + 1) {
+                push(FoundedBy, ent(mi), ent(y), "founder-of");
+            }
+        }
+        // X chief executive|president Y
+        if ROLE_TITLES.contains(&s.w(after)) && m.kind == Org {
+            let mut i = after;
+            while i < s.n && ROLE_TITLES.contains(&s.w(i)) {
+                i += 1;
+            }
+            if let Some(y) = s.mention_at(i).filter(|&y| s.ms[y].kind == Person) {
+                if (after..i).any(|k| FOUNDER_WORDS.contains(&s.w(k))) {
+                    push(FoundedBy, ent(mi), ent(y), "founder-of");
+                } else {
+                    push(WorksFor, ent(y), ent(mi), "org-title-person");
+                }
+            }
+        }
+        // X, (the) owner|parent of Y / X, an affiliate of Y / Y, founder of X / P, a professor at O
+        if s.w(after) == "," {
+            let mut i = after + 1;
+            if matches!(s.w(i), "the" | "a" | "an" | "its") {
+                i += 1;
+            }
+            let start = i;
+            while i < s.n && i < start + 8 && (s.is_lower_word(i) || s.w(i) == "-") && s.w(i) != ","
+            {
+                if matches!(s.w(i), "of" | "at" | "with" | "for" | "from" | "in" | "to") {
+                    break;
+                }
+                i += 1;
+            }
+            let nouns: Vec<&str> = (start..i).map(|k| s.w(k)).collect();
+            let prep = s.w(i);
+            let last = nouns.last().copied().unwrap_or("");
+            if let Some(y) = s.first_after(i + 1, 2) {
+                match (m.kind, last, prep) {
+                    (
+                        Org,
+                        "owner" | "parent" | "operator" | "maker" | "developer" | "publisher",
+                        "of",
+                    ) => {
+                        for t in s.list_from(y) {
+                            push(Owns, ent(mi), ent(t), "owner-of");
+                        }
+                    }
+                    (Org, "affiliate" | "unit" | "subsidiary", "of") => {
+                        push(AffiliateOf, ent(mi), ent(y), "affiliate")
+                    }
+                    (Person, _, "of") if nouns.iter().any(|w| FOUNDER_WORDS.contains(w)) => {
+                        push(FoundedBy, ent(y), ent(mi), "founder-of")
+                    }
+                    (Product | Org, _, "to" | "of") if last == "rival" => {
+                        push(CompetesWith, ent(mi), ent(y), "rival-to")
+                    }
+                    (Org, _, "in") if matches!(last, "headquartered" | "based") => {
+                        push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in")
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // P, an associate professor of law at O
+        if m.kind == Person && s.w(after) == "," {
+            let end = (after + 1..(after + 16).min(s.n))
+                .find(|&k| matches!(s.w(k), "," | ";" | "." | "("))
+                .unwrap_or((after + 16).min(s.n));
+            let has_role = (after + 1..end).any(|k| PERSON_ROLES.contains(&s.raw(k)));
+            let founder = (after + 1..end).any(|k| FOUNDER_WORDS.contains(&s.w(k)));
+            let org = (after + 2..end).find(|&k| {
+                s.mention_at(k).is_some_and(|o| s.ms[o].kind == Org)
+                    && matches!(s.w(k - 1), "at" | "with" | "of" | "for" | "from" | "the")
+            });
+            if let (true, false, Some(k)) = (has_role, founder, org) {
+                if let Some(o) = s.mention_at(k) {
+                    push(WorksFor, ent(mi), ent(o), "person-role-at");
+                }
+            }
+        }
+        // P at O (founder context: founded_by)
+        if m.kind == Person && s.w(after) == "at" {
+            if let Some(o) = s.mention_at(after + 1).filter(|&o| s.ms[o].kind == Org) {
+                if founder_context {
+                    push(FoundedBy, ent(o), ent(mi), "founded-by");
+                } else {
+                    push(WorksFor, ent(mi), ent(o), "person-role-at");
+                }
+            }
+        }
+        // X headquarters|headquartered|based in Y
+        if m.kind == Org {
+            let mut i = after;
+            if matches!(s.w(i), "is" | "was" | "are") {
+                i += 1;
+            }
+            if matches!(s.w(i), "headquarters" | "headquartered" | "based") && s.w(i + 1) == "in" {
+                if let Some(y) = s.mention_at(i + 2) {
+                    push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in");
+                }
+            }
+        }
+        // (the) rival to|of Y, not in an appositive: the subject is the rival
+        if m.a >= 2
+            && matches!(s.w(m.a - 1), "to" | "of")
+            && s.w(m.a - 2) == "rival"
+            && !s.negated(m.a - 2, 3)
+        {
+            let appositive = (m.a.saturating_sub(8)..m.a - 2).any(|k| s.w(k) == ",");
+            if !appositive {
+                if let Some(subj) = s.subject().filter(|&x| s.ms[x].ent != m.ent) {
+                    push(CompetesWith, ent(subj), ent(s.possessed(mi)), "rival-to");
+                }
+            }
+        }
+        // rival Y (premodifier)
+        if m.a > 0 && matches!(s.w(m.a - 1), "rival" | "rivals") && !s.negated(m.a - 1, 3) {
+            if let Some(subj) = s
+                .subject()
+                .filter(|&x| s.ms[x].ent != m.ent && s.ms[x].a < m.a)
+            {
+                push(CompetesWith, ent(subj), ent(mi), "rival-premodifier");
+            }
+        }
+    }
+
+    // Verb and phrase cues.
+    for i in 0..s.n {
+        let w = s.w(i);
+        // its [words] Y (and Z): owned by the subject's organisation
+        if w == "its" {
+            let mut k = i + 1;
+            while k < i + 6 && (s.is_lower_word(k) || s.w(k) == "-") && s.mention_at(k).is_none() {
+                k += 1;
+            }
+            if let (Some(y), Some(owner)) = (
+                s.mention_at(k),
+                s.clause_subject_before(i).or_else(|| s.subject_org()),
+            ) {
+                if !(i + 1..k).any(|j| {
+                    matches!(
+                        s.w(j),
+                        "rival" | "rivals" | "competitor" | "competitors" | "partner" | "partners"
+                    )
+                }) {
+                    for t in s.list_from(y) {
+                        push(Owns, ent(owner), ent(t), "its-possessive");
+                    }
+                }
+            }
+        }
+        // founded by P
+        if matches!(
+            w,
+            "founded" | "co-founded" | "cofounded" | "started" | "established"
+        ) && s.w(i + 1) == "by"
+        {
+            if let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 4)) {
+                for t in s.list_from(p) {
+                    push(FoundedBy, ent(o), ent(t), "founded-by");
+                }
+            }
+        }
+        if s.negated(i, 4) {
+            continue;
+        }
+        // invested in
+        if matches!(w, "invested" | "invests" | "invest") && s.w(i + 1) == "in" {
+            if let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 3)) {
+                for t in s.list_from(t) {
+                    push(InvestedIn, ent(h), ent(t), "invested-in");
+                }
+            }
+        }
+        // a backer of / an investor in / a shareholder in
+        if (matches!(w, "backer" | "backers" | "investor" | "shareholder")
+            && matches!(s.w(i + 1), "of" | "in"))
+            || (w == "stake" && s.w(i + 1) == "in")
+        {
+            if let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 3)) {
+                for t in s.list_from(t) {
+                    push(InvestedIn, ent(h), ent(t), "backer-of");
+                }
+            }
+        }
+        // backed by X
+        if w == "backed" && s.w(i + 1) == "by" {
+            if let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 2)) {
+                push(InvestedIn, ent(h), ent(t), "backed-modifier");
+            }
+        }
+        // owns / acquired / bought
+        if w == "owned" && s.w(i + 1) == "by" {
+            if let (Some(t), Some(h)) = (
+                s.nearest_before(i, &[Org, Product]),
+                s.first_after(i + 2, 2),
+            ) {
+                push(Owns, ent(h), ent(t), "owns-verb");
+            }
+        }
+        if matches!(
+            w,
+            "owns" | "acquired" | "acquires" | "bought" | "buys" | "purchased"
+        ) {
+            if let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2)) {
+                let relative = i > 0 && matches!(s.w(i - 1), "that" | "which" | "who");
+                let tails = if relative {
+                    s.list_tight(t)
+                } else {
+                    s.list_from(t)
+                };
+                if !s.at(i + 1, &["by"]) {
+                    for t in tails {
+                        push(Owns, ent(h), ent(t), "owns-verb");
+                    }
+                }
+            }
+        }
+        // compete(s) with
+        if matches!(
+            w,
+            "compete" | "competes" | "competed" | "competing" | "vies" | "vie"
+        ) {
+            let with = (i + 1..(i + 3).min(s.n)).find(|&k| s.w(k) == "with");
+            let before = s
+                .mention_ending(i)
+                .or_else(|| s.nearest_before(i, &[Org, Product]));
+            match with {
+                Some(k) => {
+                    if let (Some(h), Some(t)) = (before, s.first_after(k + 1, 3)) {
+                        for h in s.list_ending_at(h) {
+                            for t2 in s.list_from(t) {
+                                push(CompetesWith, ent(h), ent(t2), "competes-verb");
+                            }
+                        }
+                    }
+                }
+                None => {
+                    // X and Y (have been) competing
+                    if let Some(h) = s.nearest_before(i, &[Org, Product]) {
+                        let list = s.list_ending_at(h);
+                        for a in 0..list.len() {
+                            for b in a + 1..list.len() {
+                                push(CompetesWith, ent(list[a]), ent(list[b]), "competes-verb");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // the two (tech) rivals / They have been fierce rivals
+        if matches!(w, "rivals" | "competitors") && salient.len() >= 2 {
+            let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
+            let two = window.contains(&"two") || window.contains(&"both");
+            let they = s.w(0) == "they" && i < 6;
+            if two || they {
+                push(CompetesWith, salient[0], salient[1], "two-rivals");
+            }
+        }
+        // fined / levied a fine ... against|on
+        if matches!(w, "fined" | "fines") && !s.at(i + 1, &["for"]) {
+            if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "be") {
+                // passive: Y was fined by X
+                if let (Some(t), Some(k)) = (
+                    s.nearest_before(i, &[Org]),
+                    (i + 1..(i + 8).min(s.n)).find(|&k| s.w(k) == "by"),
+                ) {
+                    if let Some(h) = s.first_after(k + 1, 2) {
+                        push(Fined, ent(h), ent(t), "fined");
+                    }
+                }
+            } else if let (Some(h), Some(t)) =
+                (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
+            {
+                push(Fined, ent(h), ent(t), "fined");
+            }
+        }
+        if matches!(w, "levied" | "imposed" | "slapped" | "issued" | "handed") {
+            let fine =
+                (i + 1..(i + 5).min(s.n)).find(|&k| matches!(s.w(k), "fine" | "fines" | "penalty"));
+            if let Some(f) = fine {
+                let target = (f + 1..s.n).find(|&k| matches!(s.w(k), "against" | "on"));
+                if let (Some(h), Some(k)) = (s.nearest_before(i, &[Org]), target) {
+                    if let Some(t) = s.first_after(k + 1, 2) {
+                        push(Fined, ent(h), ent(t), "fined");
+                    }
+                }
+            }
+        }
+        // sued / lawsuit against
+        if matches!(w, "sued" | "sues" | "suing") {
+            if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "being") {
+                if let (Some(t), true) = (s.nearest_before(i, &[Org]), s.w(i + 1) == "by") {
+                    if let Some(h) = s.first_after(i + 2, 2) {
+                        push(Sued, ent(h), ent(t), "sued");
+                    }
+                }
+            } else if let (Some(h), Some(t)) =
+                (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
+            {
+                push(Sued, ent(h), ent(t), "sued");
+            }
+        }
+        if matches!(w, "lawsuit" | "suit" | "complaint") && s.w(i + 1) == "against" {
+            if let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 2)) {
+                push(Sued, ent(h), ent(t), "sued");
+            }
+        }
+        // blocked / banned / barred
+        if matches!(
+            w,
+            "blocked" | "banned" | "barred" | "blocks" | "bans" | "bars" | "block" | "ban"
+        ) {
+            let passive =
+                i > 0 && matches!(s.w(i - 1), "been" | "was" | "were" | "is" | "are" | "be");
+            if passive {
+                if matches!(s.w(i + 1), "on" | "from" | "by") {
+                    if let (Some(t), Some(h)) = (
+                        s.nearest_before(i, &[Org, Product]),
+                        s.first_after(i + 2, 2),
+                    ) {
+                        push(Blocked, ent(h), ent(t), "blocked-verb");
+                    }
+                }
+            } else if s.w(i + 1) != "access" {
+                if let (Some(h), Some(t)) = (
+                    s.mention_ending(i)
+                        .or_else(|| s.nearest_before(i, &[Org, Product])),
+                    s.first_after(i + 1, 1),
+                ) {
+                    push(Blocked, ent(h), ent(t), "blocked-verb");
+                }
+            }
+        }
+        // blocking access to (content from) Y ... on X / the blocking of Y ... on X
+        if (matches!(
+            w,
+            "blocking" | "blocked" | "block" | "blocks" | "restricting" | "restricted"
+        ) && matches!(s.w(i + 1), "access" | "of"))
+            || (w == "blocking" && s.w(i + 1) == "of")
+        {
+            if let Some(y) = s.first_after(i + 2, 5) {
+                let on = (s.ms[y].b..(s.ms[y].b + 12).min(s.n)).find(|&k| s.w(k) == "on");
+                if let Some(k) = on {
+                    if let Some(x) = s.first_after(k + 1, 1) {
+                        for x in s.list_from(x) {
+                            push(Blocked, ent(x), ent(y), "blocking-access");
+                        }
+                    }
+                }
+            }
+        }
+        // prevented X('s ...) from ... on Y / preventing customers from using Y
+        if matches!(
+            w,
+            "prevented"
+                | "preventing"
+                | "prevents"
+                | "prevent"
+                | "stopped"
+                | "stopping"
+                | "barring"
+        ) {
+            let from = (i + 1..(i + 8).min(s.n)).find(|&k| s.w(k) == "from");
+            if let Some(f) = from {
+                let blocked_party = (i + 1..f).find_map(|k| s.mention_at(k));
+                match blocked_party {
+                    Some(x) => {
+                        let on = (f..s.n).find(|&k| s.w(k) == "on");
+                        if let Some(y) = on.and_then(|k| s.first_after(k + 1, 1)) {
+                            push(Blocked, ent(y), ent(x), "prevented-from");
+                        }
+                    }
+                    None => {
+                        if s.at(f + 1, &["using"]) {
+                            if let (Some(h), Some(t)) = (s.subject(), s.first_after(f + 2, 1)) {
+                                push(Blocked, ent(h), ent(t), "prevented-from");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // X users cannot pay ... on Y
+        if matches!(w, "cannot" | "can't") || w == "can" && s.w(i + 1) == "not" {
+            if let Some(x) = s.subject().filter(|&x| s.ms[x].b <= i) {
+                let on = (i + 1..s.n)
+                    .take_while(|&k| !matches!(s.w(k), "," | ";" | "while" | "but"))
+                    .find(|&k| s.w(k) == "on");
+                if let Some(y) = on.and_then(|k| s.first_after(k + 1, 1)) {
+                    for y in s.list_from(y) {
+                        push(Blocked, ent(y), ent(x), "cannot-on");
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Stage for RelationExtractor {
     fn name(&self) -> &'static str {
         "relations"
     }
-    fn process(&self, _doc: &mut Document) {}
+
+    fn process(&self, doc: &mut Document) {
+        let mut found: Vec<(Found, Span)> = Vec::new();
+        let mut org_counts: HashMap<usize, usize> = HashMap::new();
+        let mut first_seen: HashMap<usize, usize> = HashMap::new();
+        let mut recent_orgs: Vec<usize> = Vec::new();
+        for &span in &doc.sentences {
+            let s = Sent::new(doc, span);
+            for m in &s.ms {
+                if m.kind == EntityType::Org {
+                    *org_counts.entry(m.ent).or_default() += 1;
+                    let n = first_seen.len();
+                    first_seen.entry(m.ent).or_insert(n);
+                }
+            }
+            // The two most-mentioned organisations so far (ties: the earlier one).
+            let mut salient: Vec<usize> = org_counts.keys().copied().collect();
+            salient.sort_by_key(|e| (std::cmp::Reverse(org_counts[e]), first_seen[e]));
+            let mut here = Vec::new();
+            sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
+            found.extend(here.into_iter().map(|f| (f, span)));
+            recent_orgs.extend(
+                s.ms.iter()
+                    .filter(|m| m.kind == EntityType::Org)
+                    .map(|m| m.ent),
+            );
+            let keep = recent_orgs.len().saturating_sub(8);
+            recent_orgs.drain(..keep);
+        }
+        let mut seen: HashSet<(RelationType, usize, usize)> = HashSet::new();
+        let mut founders: HashSet<usize> = HashSet::new();
+        let mut rels: Vec<Relation> = Vec::new();
+        for ((kind, mut head, mut tail, rule), evidence) in found {
+            if head == tail || !kind.admits(doc.entities[head].kind, doc.entities[tail].kind) {
+                continue;
+            }
+            if kind.is_symmetric() && doc.entities[tail].id < doc.entities[head].id {
+                std::mem::swap(&mut head, &mut tail);
+            }
+            if kind == RelationType::FoundedBy {
+                founders.insert(tail);
+            }
+            if seen.insert((kind, head, tail)) {
+                rels.push(Relation {
+                    kind,
+                    head,
+                    tail,
+                    evidence,
+                    rule,
+                });
+            }
+        }
+        // A founder gets founded_by, not also works_for (SPEC §6).
+        rels.retain(|r| {
+            !(r.kind == RelationType::WorksFor
+                && founders.contains(&r.head)
+                && seen.contains(&(RelationType::FoundedBy, r.tail, r.head)))
+        });
+        doc.relations = rels;
+    }
 }
+
+#[cfg(test)]
+mod tests;
