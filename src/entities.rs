@@ -282,16 +282,18 @@ impl EntityTagger {
             .map(|f| {
                 let inside: Vec<&Candidate> =
                     known.iter().filter(|k| f.span.contains(&k.span)).collect();
-                inside.len() >= 2
-                    && inside.iter().any(|k| match k.target {
-                        Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
-                            matches!(
-                                self.gazetteer.entries[e].kind,
-                                EntityType::Org | EntityType::Product
-                            )
-                        }),
-                        Target::New { .. } => false,
-                    })
+                let names_org = |k: &&Candidate| match k.target {
+                    Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
+                        matches!(
+                            self.gazetteer.entries[e].kind,
+                            EntityType::Org | EntityType::Product
+                        )
+                    }),
+                    Target::New { .. } => false,
+                };
+                let after_and = |k: &&Candidate| doc.text[..k.span.start].ends_with(" and ");
+                (inside.len() >= 2 && inside.iter().any(names_org))
+                    || inside.iter().any(|k| names_org(k) && after_and(k))
             })
             .collect();
         let mut drop = joins_two_names.into_iter();

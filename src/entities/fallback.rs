@@ -139,23 +139,11 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
 
 fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     let doc = v.doc;
-    // org-of: `University of Hong Kong`; cut before an `and` not followed by a head.
+    // org-of: `University of Hong Kong`, `Ministry of Ecology and Environment`
+    // (a known name after `and` makes it two names; the tagger drops it then).
     if ORG_HEADS_BEFORE_OF.contains(&v.text(start)) && start + 2 < end && v.is(start + 1, "of") {
-        let mut last = end - 1;
-        for k in start + 2..end {
-            if matches!(v.text(k), "and" | "&")
-                && !(k + 1..end).any(|m| ORG_HEADS.contains(&v.text(m)))
-            {
-                last = k - 1;
-                break;
-            }
-        }
-        push(
-            out,
-            doc,
-            Span::new(v.span(start).start, v.span(last).end),
-            EntityType::Org,
-        );
+        let span = Span::new(v.span(start).start, v.span(end - 1).end);
+        push(out, doc, span, EntityType::Org);
         return;
     }
     // org-head: the last corporate/institutional word of the run ends the name.

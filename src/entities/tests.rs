@@ -1,1 +1,264 @@
+use super::*;
+use crate::sentences::split;
+use crate::tokenize::tokenize;
+use std::sync::LazyLock;
 
+static TAGGER: LazyLock<EntityTagger> = LazyLock::new(|| {
+    EntityTagger::new(Gazetteer::builtin().expect("built-in gazetteers")).expect("tagger")
+});
+
+/// (surface, type, id) of every mention, in order.
+fn tag(text: &str) -> Vec<(String, &'static str, String)> {
+    let mut doc = Document::new("t", "t", text);
+    doc.tokens = tokenize(text);
+    doc.sentences = split(&doc);
+    TAGGER.tag(&mut doc);
+    doc.mentions
+        .iter()
+        .map(|m| {
+            let e = &doc.entities[m.entity];
+            (doc.slice(m.span).to_string(), e.kind.as_str(), e.id.clone())
+        })
+        .collect()
+}
+
+type Row<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str)]);
+
+fn check(rows: &[Row]) {
+    for &(text, want) in rows {
+        let want: Vec<(String, &str, String)> = want
+            .iter()
+            .map(|w| (w.0.to_string(), w.1, w.2.to_string()))
+            .collect();
+        assert_eq!(tag(text), want, "{text:?}");
+    }
+}
+
+#[test]
+fn gazetteer_matching_and_boundaries() {
+    check(&[
+        (
+            "Baidu Inc. and Xiaomi Corp. rose.",
+            &[
+                ("Baidu Inc.", "ORG", "baidu"),
+                ("Xiaomi Corp.", "ORG", "xiaomi"),
+            ],
+        ),
+        (
+            "Shares of Meituan-Dianping fell.",
+            &[("Meituan-Dianping", "ORG", "meituan")],
+        ),
+        ("He moved to Nanjing.", &[("Nanjing", "GPE", "nanjing")]),
+        ("Baiduism is not a company; nor is Tencents.", &[]),
+        ("It raised US$14 million in HK$ terms.", &[]),
+        (
+            "Visit Alibaba.com today.",
+            &[("Alibaba.com", "PRODUCT", "alibaba-com")],
+        ),
+        (
+            "NetEase Cloud Music grew.",
+            &[("NetEase Cloud Music", "PRODUCT", "netease-cloud-music")],
+        ),
+        (
+            "The Hangzhou Internet Court ruled.",
+            &[("Hangzhou Internet Court", "ORG", "hangzhou-internet-court")],
+        ),
+    ]);
+}
+
+#[test]
+fn possessives_and_modifiers_are_left_out_or_kept() {
+    check(&[
+        (
+            "Huawei’s phones and Xiaomi's rivals.",
+            &[("Huawei", "ORG", "huawei"), ("Xiaomi", "ORG", "xiaomi")],
+        ),
+        (
+            "Tencent-backed JD Logistics",
+            &[
+                ("Tencent", "ORG", "tencent"),
+                ("JD Logistics", "ORG", "jd-logistics"),
+            ],
+        ),
+        (
+            "a Guangzhou-based startup",
+            &[("Guangzhou", "GPE", "guangzhou")],
+        ),
+        (
+            "Baidu users in Japan",
+            &[("Baidu", "ORG", "baidu"), ("Japan", "GPE", "japan")],
+        ),
+    ]);
+}
+
+#[test]
+fn overlaps_take_the_longest() {
+    check(&[
+        (
+            "Bank of China Hong Kong",
+            &[
+                ("Bank of China", "ORG", "bank-of-china"),
+                ("Hong Kong", "GPE", "hong-kong"),
+            ],
+        ),
+        (
+            "the South China Morning Post said",
+            &[(
+                "South China Morning Post",
+                "ORG",
+                "south-china-morning-post",
+            )],
+        ),
+        (
+            "Tencent Music Entertainment Group",
+            &[("Tencent Music Entertainment Group", "ORG", "tencent-music")],
+        ),
+    ]);
+}
+
+#[test]
+fn linking_short_forms() {
+    check(&[
+        // A declared short form after its introduction…
+        (
+            "Ant Group delayed its listing. Ant said so.",
+            &[
+                ("Ant Group", "ORG", "ant-group"),
+                ("Ant", "ORG", "ant-group"),
+            ],
+        ),
+        // …and not before it.
+        ("Ant said so.", &[]),
+        // Surnames go to the nearest preceding full mention.
+        (
+            "Lei Jun met Ren Zhengfei. Lei smiled, then Ren left.",
+            &[
+                ("Lei Jun", "PERSON", "lei-jun"),
+                ("Ren Zhengfei", "PERSON", "ren-zhengfei"),
+                ("Lei", "PERSON", "lei-jun"),
+                ("Ren", "PERSON", "ren-zhengfei"),
+            ],
+        ),
+        (
+            "Jack Ma spoke. Later Pony Ma spoke. Ma left.",
+            &[
+                ("Jack Ma", "PERSON", "jack-ma"),
+                ("Pony Ma", "PERSON", "pony-ma"),
+                ("Ma", "PERSON", "pony-ma"),
+            ],
+        ),
+        // An ambiguous surname without an introduction is not tagged.
+        ("Ma declined to comment.", &[]),
+        // Mr. and titles are left out.
+        (
+            "Robin Li spoke. Mr. Li agreed.",
+            &[
+                ("Robin Li", "PERSON", "robin-li"),
+                ("Li", "PERSON", "robin-li"),
+            ],
+        ),
+        // A surname inside someone else's full name is not a back-reference.
+        (
+            "Jack Ma spoke. Ma Huateng replied.",
+            &[
+                ("Jack Ma", "PERSON", "jack-ma"),
+                ("Ma Huateng", "PERSON", "pony-ma"),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn fallback_rules() {
+    check(&[
+        (
+            "Shares of Zhongan Online Holdings fell.",
+            &[("Zhongan Online Holdings", "ORG", "zhongan-online-holdings")],
+        ),
+        (
+            "Acme Widgets Corp. grew. Acme Widgets said so.",
+            &[
+                ("Acme Widgets Corp.", "ORG", "acme-widgets"),
+                ("Acme Widgets", "ORG", "acme-widgets"),
+            ],
+        ),
+        (
+            "the Ministry of Ecology and Environment said",
+            &[(
+                "Ministry of Ecology and Environment",
+                "ORG",
+                "ministry-of-ecology-and-environment",
+            )],
+        ),
+        (
+            "at the University of Macau today",
+            &[("University of Macau", "ORG", "university-of-macau")],
+        ),
+        (
+            "a lawyer at the Zhong Yin law firm",
+            &[("Zhong Yin", "ORG", "zhong-yin")],
+        ),
+        (
+            "according to news site yicai.com",
+            &[("yicai.com", "ORG", "yicai-com")],
+        ),
+        ("see https://www.example.com/a", &[]),
+        (
+            "chief executive Wang Xiaochuan said",
+            &[("Wang Xiaochuan", "PERSON", "wang-xiaochuan")],
+        ),
+        (
+            "Liu Qiang, a senior analyst at Bernstein, said Liu expects more.",
+            &[
+                ("Liu Qiang", "PERSON", "liu-qiang"),
+                ("Liu", "PERSON", "liu-qiang"),
+            ],
+        ),
+        (
+            "“It is over,” said Zhou Wei.",
+            &[("Zhou Wei", "PERSON", "zhou-wei")],
+        ),
+        (
+            "at the University of Macau and Tencent",
+            &[("Macau", "GPE", "macau"), ("Tencent", "ORG", "tencent")],
+        ),
+        // No cue, no guess.
+        ("Golden Dragon Harbour reopened.", &[]),
+        // Two known names side by side are two mentions, not one guessed name.
+        (
+            "Alibaba Affiliate Ant Group Co. listed.",
+            &[
+                ("Alibaba", "ORG", "alibaba-group"),
+                ("Ant Group Co.", "ORG", "ant-group"),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn slugs() {
+    for (name, want) in [
+        ("Acme Holdings Ltd.", "acme-holdings"),
+        ("Zhong Lun", "zhong-lun"),
+        ("jiemian.com", "jiemian-com"),
+        ("Société Générale SA", "société-générale"),
+        ("Acme Corp., Inc.", "acme"),
+    ] {
+        assert_eq!(slug(name), want);
+    }
+    assert_eq!(person_surname("Chen Pengfei").as_deref(), Some("Chen"));
+    assert_eq!(person_surname("Angela Zhang").as_deref(), Some("Zhang"));
+    assert_eq!(person_surname("Madonna"), None);
+}
+
+#[test]
+fn overlap_policy_is_longest_then_earliest_then_priority() {
+    let items = [(0, 5, 1u8), (0, 5, 0), (3, 9, 1), (10, 12, 1), (11, 12, 0)];
+    let kept = resolve_overlaps(&items, |x| Span::new(x.0, x.1), |x| x.2);
+    assert_eq!(kept, vec![2, 3]);
+    let items = [(0, 4, 1u8), (0, 4, 0), (5, 7, 0)];
+    assert_eq!(
+        resolve_overlaps(&items, |x| Span::new(x.0, x.1), |x| x.2),
+        vec![1, 2]
+    );
+}

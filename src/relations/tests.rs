@@ -1,1 +1,227 @@
+use crate::pipeline::{Pipeline, PipelineBuilder};
+use std::sync::LazyLock;
 
+static PIPELINE: LazyLock<Pipeline> =
+    LazyLock::new(|| PipelineBuilder::new().build().expect("pipeline"));
+
+/// `type(head, tail)` of every relation, sorted.
+fn rels(text: &str) -> Vec<String> {
+    let doc = PIPELINE.process_text("t", "t", text, None);
+    let mut out: Vec<String> = doc
+        .relations
+        .iter()
+        .map(|r| {
+            format!(
+                "{}({}, {})",
+                r.kind.as_str(),
+                doc.entities[r.head].id,
+                doc.entities[r.tail].id
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn check(rows: &[(&str, &[&str])]) {
+    for &(text, want) in rows {
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(rels(text), want, "{text:?}");
+    }
+}
+
+#[test]
+fn owns() {
+    check(&[
+        (
+            "Users flocked to Baidu's Ernie Bot.",
+            &["owns(baidu, ernie-bot)"],
+        ),
+        (
+            "ByteDance's apps, Douyin and Toutiao, grew.",
+            &["owns(bytedance, douyin)", "owns(bytedance, toutiao)"],
+        ),
+        (
+            "Meituan said its Dianping service grew.",
+            &["owns(meituan, dianping)"],
+        ),
+        (
+            "Alibaba-owned Lazada expanded.",
+            &["owns(alibaba-group, lazada)"],
+        ),
+        (
+            "Tencent, the owner of QQ Music, said so.",
+            &["owns(tencent, qq-music)"],
+        ),
+        (
+            "Douyin parent ByteDance said so.",
+            &["owns(bytedance, douyin)"],
+        ),
+        (
+            "Alibaba acquired Ele.me in 2018.",
+            &["owns(alibaba-group, ele-me)"],
+        ),
+        (
+            "TikTok, owned by ByteDance, grew.",
+            &["owns(bytedance, tiktok)"],
+        ),
+        // A plan is not a fact.
+        ("Tencent plans to buy Sohu.", &[]),
+        ("Baidu denied it acquired Sohu.", &[]),
+    ]);
+}
+
+#[test]
+fn founders_and_staff() {
+    check(&[
+        (
+            "Xiaomi, founded by Lei Jun, rose.",
+            &["founded_by(xiaomi, lei-jun)"],
+        ),
+        (
+            "Huawei founder Ren Zhengfei spoke.",
+            &["founded_by(huawei, ren-zhengfei)"],
+        ),
+        (
+            "Colin Huang, the founder of Pinduoduo, stepped down.",
+            &["founded_by(pinduoduo, colin-huang)"],
+        ),
+        (
+            "Baidu chief executive Robin Li spoke.",
+            &["works_for(robin-li, baidu)"],
+        ),
+        (
+            "Wu Hao, a senior analyst at Morningstar, said so.",
+            &["works_for(wu-hao, morningstar)"],
+        ),
+        (
+            "Xu Mei, an associate professor of economics at Fudan University, said so.",
+            &["works_for(xu-mei, fudan)"],
+        ),
+        (
+            "Martin Lau at Tencent agreed.",
+            &["works_for(martin-lau, tencent)"],
+        ),
+    ]);
+}
+
+#[test]
+fn investments_and_affiliates() {
+    check(&[
+        (
+            "Tencent has invested in Kuaishou and Bilibili.",
+            &[
+                "invested_in(tencent, bilibili)",
+                "invested_in(tencent, kuaishou)",
+            ],
+        ),
+        (
+            "Alibaba is also a backer of Xiaohongshu.",
+            &["invested_in(alibaba-group, xiaohongshu)"],
+        ),
+        (
+            "Tencent-backed Kuaishou grew.",
+            &["invested_in(tencent, kuaishou)"],
+        ),
+        (
+            "Kuaishou, backed by Tencent, grew.",
+            &["invested_in(tencent, kuaishou)"],
+        ),
+        (
+            "Ant Group, an affiliate of Alibaba, listed.",
+            &["affiliate_of(ant-group, alibaba-group)"],
+        ),
+        (
+            "Alibaba affiliate Cainiao grew.",
+            &["affiliate_of(cainiao, alibaba-group)"],
+        ),
+    ]);
+}
+
+#[test]
+fn competition() {
+    check(&[
+        (
+            "Meituan competes with Ele.me in food delivery.",
+            &["competes_with(ele-me, meituan)"],
+        ),
+        (
+            "JD.com and Pinduoduo compete fiercely.",
+            &["competes_with(jd-com, pinduoduo)"],
+        ),
+        (
+            "Kuaishou took on rival Douyin.",
+            &["competes_with(douyin, kuaishou)"],
+        ),
+        (
+            "Huawei's rival Xiaomi rose.",
+            &["competes_with(huawei, xiaomi)"],
+        ),
+        (
+            "Apple Pay, the payment rival to Google Pay, grew.",
+            &["competes_with(apple-pay, google-pay)"],
+        ),
+        ("Baidu does not compete with Sohu.", &[]),
+    ]);
+}
+
+#[test]
+fn fines_suits_and_blocks() {
+    check(&[
+        (
+            "The European Commission fined Google in 2018.",
+            &["fined(european-commission, google)"],
+        ),
+        (
+            "SAMR imposed a fine of 3 billion yuan on Meituan.",
+            &["fined(samr, meituan)"],
+        ),
+        ("Meituan was fined by SAMR.", &["fined(samr, meituan)"]),
+        ("Tencent has been fined for failing to report deals.", &[]),
+        (
+            "Epic sued Apple. Tencent sued ByteDance.",
+            &["sued(tencent, bytedance)"],
+        ),
+        (
+            "ByteDance was sued by Tencent.",
+            &["sued(tencent, bytedance)"],
+        ),
+        ("ByteDance vowed to countersue Tencent.", &[]),
+        ("WeChat blocked Douyin links.", &["blocked(wechat, douyin)"]),
+        (
+            "Taobao links have been blocked on WeChat.",
+            &["blocked(wechat, taobao)"],
+        ),
+        (
+            "It accused Tencent of blocking access to Toutiao on QQ.",
+            &["blocked(qq, toutiao)"],
+        ),
+        (
+            "Alipay users cannot pay on JD.com.",
+            &["blocked(jd-com, alipay)"],
+        ),
+    ]);
+}
+
+#[test]
+fn headquarters() {
+    check(&[
+        (
+            "Hangzhou-based Geely grew.",
+            &["headquartered_in(geely, hangzhou)"],
+        ),
+        (
+            "NetEase, based in Hangzhou, grew.",
+            &["headquartered_in(netease, hangzhou)"],
+        ),
+        (
+            "Kuaishou is headquartered in Beijing.",
+            &["headquartered_in(kuaishou, beijing)"],
+        ),
+        (
+            "Huawei sued Xiaomi. The Shenzhen-based company said so.",
+            &["headquartered_in(huawei, shenzhen)", "sued(huawei, xiaomi)"],
+        ),
+    ]);
+}
