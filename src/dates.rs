@@ -609,10 +609,10 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
         .chain(doc.dct_header)
         .collect();
     for caps in DATE_RE.captures_iter(&doc.text) {
-        if let Some(t) = timex_of(doc, &caps) {
-            if !taken.iter().any(|s| s.overlaps(&t.span)) {
-                out.push(t);
-            }
+        if let Some(t) = timex_of(doc, &caps)
+            && !taken.iter().any(|s| s.overlaps(&t.span))
+        {
+            out.push(t);
         }
     }
     let keep = resolve_overlaps(&out, |t| t.span, |_| 0);

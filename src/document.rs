@@ -252,7 +252,7 @@ impl Decimal {
     }
 
     fn normalized(mut self) -> Decimal {
-        while self.scale > 0 && self.digits % 10 == 0 {
+        while self.scale > 0 && self.digits.is_multiple_of(10) {
             self.digits /= 10;
             self.scale -= 1;
         }
@@ -261,10 +261,10 @@ impl Decimal {
 
     /// The number as a JSON number (integers stay integers).
     pub fn to_json(self) -> serde_json::Value {
-        if self.scale == 0 {
-            if let Ok(n) = u64::try_from(self.digits) {
-                return serde_json::Value::from(n);
-            }
+        if self.scale == 0
+            && let Ok(n) = u64::try_from(self.digits)
+        {
+            return serde_json::Value::from(n);
         }
         let s = self.to_string();
         serde_json::from_str::<serde_json::Number>(&s)

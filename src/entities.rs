@@ -358,10 +358,10 @@ impl EntityTagger {
                 }
                 _ => None,
             };
-            if let Some(f) = form {
-                if !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity) {
-                    forms.push((f, m.entity, m.span.start));
-                }
+            if let Some(f) = form
+                && !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity)
+            {
+                forms.push((f, m.entity, m.span.start));
             }
         }
         if forms.is_empty() {

@@ -238,18 +238,18 @@ impl Gazetteer {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             for a in &e.aliases {
-                if let Some(&j) = owner.get(a.as_str()) {
-                    if j != i {
-                        let (origin, line) = split_origin(&e.origin);
-                        return Err(GazetteerError::Invalid {
-                            origin,
-                            line,
-                            message: format!(
-                                "alias {a:?} of {:?} is already an alias of {:?} ({}); make one of them a ~short form or drop it",
-                                e.id, self.entries[j].id, self.entries[j].origin
-                            ),
-                        });
-                    }
+                if let Some(&j) = owner.get(a.as_str())
+                    && j != i
+                {
+                    let (origin, line) = split_origin(&e.origin);
+                    return Err(GazetteerError::Invalid {
+                        origin,
+                        line,
+                        message: format!(
+                            "alias {a:?} of {:?} is already an alias of {:?} ({}); make one of them a ~short form or drop it",
+                            e.id, self.entries[j].id, self.entries[j].origin
+                        ),
+                    });
                 }
                 owner.insert(a, i);
             }

@@ -232,21 +232,21 @@ pub fn find_percents(text: &str) -> Vec<Percent> {
         let Some(value) = Decimal::parse(num.as_str()) else {
             continue;
         };
-        let modifier = caps.name("q").and_then(|q| {
+        let modifier = caps.name("q").map(|q| {
             let q = q
                 .as_str()
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ")
                 .to_ascii_lowercase();
-            Some(match q.as_str() {
+            match q.as_str() {
                 "over" | "more than" | "above" | "at least" | "just over" | "well over" => {
                     PercentModifier::MoreThan
                 }
                 "under" | "less than" | "fewer than" | "below" | "up to" | "at most"
                 | "just under" => PercentModifier::LessThan,
                 _ => PercentModifier::About,
-            })
+            }
         });
         out.push(Percent {
             span: Span::new(whole.start(), whole.end()),
@@ -391,7 +391,8 @@ mod tests {
 
     #[test]
     fn percent_table() {
-        let rows: &[(&str, &[(&str, &str, Option<&str>)])] = &[
+        type Row<'a> = (&'a str, &'a [(&'a str, &'a str, Option<&'a str>)]);
+        let rows: &[Row] = &[
             (
                 "account for over 90% of the",
                 &[("over 90%", "90", Some("more_than"))],

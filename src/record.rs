@@ -344,10 +344,10 @@ impl Record {
     /// hold only `id`, `source` and `error`.
     pub fn to_json(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
-        if let serde_json::Value::Object(map) = &mut v {
-            if self.is_error() {
-                map.retain(|k, _| matches!(k.as_str(), "id" | "source" | "error"));
-            }
+        if let serde_json::Value::Object(map) = &mut v
+            && self.is_error()
+        {
+            map.retain(|k, _| matches!(k.as_str(), "id" | "source" | "error"));
         }
         v
     }

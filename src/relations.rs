@@ -361,15 +361,14 @@ impl<'a> Sent<'a> {
         if p == 0 {
             return m;
         }
-        let mut i = self.ms[m].b + p;
-        for _ in 0..3 {
+        let first = self.ms[m].b + p;
+        for i in first..first + 3 {
             if let Some(y) = self.mention_at(i) {
                 return y;
             }
             if !self.is_lower_word(i) {
                 break;
             }
-            i += 1;
         }
         m
     }
@@ -402,10 +401,10 @@ impl<'a> Sent<'a> {
     /// The sentence subject (see the module docs).
     fn subject(&self) -> Option<usize> {
         let mut start = 0;
-        if ADVERBIAL_OPENERS.contains(&self.w(0)) {
-            if let Some(c) = (0..self.n).find(|&i| self.w(i) == ",") {
-                start = c + 1;
-            }
+        if ADVERBIAL_OPENERS.contains(&self.w(0))
+            && let Some(c) = (0..self.n).find(|&i| self.w(i) == ",")
+        {
+            start = c + 1;
         }
         let m = self.ms.iter().position(|m| {
             m.a >= start && matches!(m.kind, EntityType::Org | EntityType::Product)
@@ -537,22 +536,22 @@ fn sentence_relations(
             }
         }
         // Y parent|owner X
-        if matches!(s.w(after), "parent" | "owner" | "operator") {
-            if let Some(x) = s.mention_at(after + 1) {
-                push(Owns, ent(x), ent(mi), "owner-of");
-            }
+        if matches!(s.w(after), "parent" | "owner" | "operator")
+            && let Some(x) = s.mention_at(after + 1)
+        {
+            push(Owns, ent(x), ent(mi), "owner-of");
         }
         // X affiliate Y
-        if s.w(after) == "affiliate" {
-            if let Some(y) = s.mention_at(after + 1) {
-                push(AffiliateOf, ent(y), ent(mi), "affiliate");
-            }
+        if s.w(after) == "affiliate"
+            && let Some(y) = s.mention_at(after + 1)
+        {
+            push(AffiliateOf, ent(y), ent(mi), "affiliate");
         }
         // X founder|co-founder Y
-        if matches!(s.w(after), "founder" | "co-founder" | "cofounder") {
-            if let Some(y) = s.mention_at(after + 1) {
-                push(FoundedBy, ent(mi), ent(y), "founder-of");
-            }
+        if matches!(s.w(after), "founder" | "co-founder" | "cofounder")
+            && let Some(y) = s.mention_at(after + 1)
+        {
+            push(FoundedBy, ent(mi), ent(y), "founder-of");
         }
         // X chief executive|president Y
         if ROLE_TITLES.contains(&s.w(after)) && m.kind == Org {
@@ -623,20 +622,21 @@ fn sentence_relations(
                 s.mention_at(k).is_some_and(|o| s.ms[o].kind == Org)
                     && matches!(s.w(k - 1), "at" | "with" | "of" | "for" | "from" | "the")
             });
-            if let (true, false, Some(k)) = (has_role, founder, org) {
-                if let Some(o) = s.mention_at(k) {
-                    push(WorksFor, ent(mi), ent(o), "person-role-at");
-                }
+            if let (true, false, Some(k)) = (has_role, founder, org)
+                && let Some(o) = s.mention_at(k)
+            {
+                push(WorksFor, ent(mi), ent(o), "person-role-at");
             }
         }
         // P at O (founder context: founded_by)
-        if m.kind == Person && s.w(after) == "at" {
-            if let Some(o) = s.mention_at(after + 1).filter(|&o| s.ms[o].kind == Org) {
-                if founder_context {
-                    push(FoundedBy, ent(o), ent(mi), "founded-by");
-                } else {
-                    push(WorksFor, ent(mi), ent(o), "person-role-at");
-                }
+        if m.kind == Person
+            && s.w(after) == "at"
+            && let Some(o) = s.mention_at(after + 1).filter(|&o| s.ms[o].kind == Org)
+        {
+            if founder_context {
+                push(FoundedBy, ent(o), ent(mi), "founded-by");
+            } else {
+                push(WorksFor, ent(mi), ent(o), "person-role-at");
             }
         }
         // X headquarters|headquartered|based in Y
@@ -645,10 +645,11 @@ fn sentence_relations(
             if matches!(s.w(i), "is" | "was" | "are") {
                 i += 1;
             }
-            if matches!(s.w(i), "headquarters" | "headquartered" | "based") && s.w(i + 1) == "in" {
-                if let Some(y) = s.mention_at(i + 2) {
-                    push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in");
-                }
+            if matches!(s.w(i), "headquarters" | "headquartered" | "based")
+                && s.w(i + 1) == "in"
+                && let Some(y) = s.mention_at(i + 2)
+            {
+                push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in");
             }
         }
         // (the) rival to|of Y, not in an appositive: the subject is the rival
@@ -658,20 +659,19 @@ fn sentence_relations(
             && !s.negated(m.a - 2, 3)
         {
             let appositive = (m.a.saturating_sub(8)..m.a - 2).any(|k| s.w(k) == ",");
-            if !appositive {
-                if let Some(subj) = s.subject().filter(|&x| s.ms[x].ent != m.ent) {
-                    push(CompetesWith, ent(subj), ent(s.possessed(mi)), "rival-to");
-                }
+            if !appositive && let Some(subj) = s.subject().filter(|&x| s.ms[x].ent != m.ent) {
+                push(CompetesWith, ent(subj), ent(s.possessed(mi)), "rival-to");
             }
         }
         // rival Y (premodifier)
-        if m.a > 0 && matches!(s.w(m.a - 1), "rival" | "rivals") && !s.negated(m.a - 1, 3) {
-            if let Some(subj) = s
+        if m.a > 0
+            && matches!(s.w(m.a - 1), "rival" | "rivals")
+            && !s.negated(m.a - 1, 3)
+            && let Some(subj) = s
                 .subject()
                 .filter(|&x| s.ms[x].ent != m.ent && s.ms[x].a < m.a)
-            {
-                push(CompetesWith, ent(subj), ent(mi), "rival-premodifier");
-            }
+        {
+            push(CompetesWith, ent(subj), ent(mi), "rival-premodifier");
         }
     }
 
@@ -687,16 +687,14 @@ fn sentence_relations(
             if let (Some(y), Some(owner)) = (
                 s.mention_at(k),
                 s.clause_subject_before(i).or_else(|| s.subject_org()),
-            ) {
-                if !(i + 1..k).any(|j| {
-                    matches!(
-                        s.w(j),
-                        "rival" | "rivals" | "competitor" | "competitors" | "partner" | "partners"
-                    )
-                }) {
-                    for t in s.list_from(y) {
-                        push(Owns, ent(owner), ent(t), "its-possessive");
-                    }
+            ) && !(i + 1..k).any(|j| {
+                matches!(
+                    s.w(j),
+                    "rival" | "rivals" | "competitor" | "competitors" | "partner" | "partners"
+                )
+            }) {
+                for t in s.list_from(y) {
+                    push(Owns, ent(owner), ent(t), "its-possessive");
                 }
             }
         }
@@ -705,65 +703,65 @@ fn sentence_relations(
             w,
             "founded" | "co-founded" | "cofounded" | "started" | "established"
         ) && s.w(i + 1) == "by"
+            && let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 4))
         {
-            if let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 4)) {
-                for t in s.list_from(p) {
-                    push(FoundedBy, ent(o), ent(t), "founded-by");
-                }
+            for t in s.list_from(p) {
+                push(FoundedBy, ent(o), ent(t), "founded-by");
             }
         }
         if s.negated(i, 4) {
             continue;
         }
         // invested in
-        if matches!(w, "invested" | "invests" | "invest") && s.w(i + 1) == "in" {
-            if let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 3)) {
-                for t in s.list_from(t) {
-                    push(InvestedIn, ent(h), ent(t), "invested-in");
-                }
+        if matches!(w, "invested" | "invests" | "invest")
+            && s.w(i + 1) == "in"
+            && let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 3))
+        {
+            for t in s.list_from(t) {
+                push(InvestedIn, ent(h), ent(t), "invested-in");
             }
         }
         // a backer of / an investor in / a shareholder in
-        if (matches!(w, "backer" | "backers" | "investor" | "shareholder")
+        if ((matches!(w, "backer" | "backers" | "investor" | "shareholder")
             && matches!(s.w(i + 1), "of" | "in"))
-            || (w == "stake" && s.w(i + 1) == "in")
+            || (w == "stake" && s.w(i + 1) == "in"))
+            && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 3))
         {
-            if let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 3)) {
-                for t in s.list_from(t) {
-                    push(InvestedIn, ent(h), ent(t), "backer-of");
-                }
+            for t in s.list_from(t) {
+                push(InvestedIn, ent(h), ent(t), "backer-of");
             }
         }
         // backed by X
-        if w == "backed" && s.w(i + 1) == "by" {
-            if let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 2)) {
-                push(InvestedIn, ent(h), ent(t), "backed-modifier");
-            }
+        if w == "backed"
+            && s.w(i + 1) == "by"
+            && let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 2))
+        {
+            push(InvestedIn, ent(h), ent(t), "backed-modifier");
         }
         // owns / acquired / bought
-        if w == "owned" && s.w(i + 1) == "by" {
-            if let (Some(t), Some(h)) = (
+        if w == "owned"
+            && s.w(i + 1) == "by"
+            && let (Some(t), Some(h)) = (
                 s.nearest_before(i, &[Org, Product]),
                 s.first_after(i + 2, 2),
-            ) {
-                push(Owns, ent(h), ent(t), "owns-verb");
-            }
+            )
+        {
+            push(Owns, ent(h), ent(t), "owns-verb");
         }
         if matches!(
             w,
             "owns" | "acquired" | "acquires" | "bought" | "buys" | "purchased"
-        ) {
-            if let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2)) {
-                let relative = i > 0 && matches!(s.w(i - 1), "that" | "which" | "who");
-                let tails = if relative {
-                    s.list_tight(t)
-                } else {
-                    s.list_from(t)
-                };
-                if !s.at(i + 1, &["by"]) {
-                    for t in tails {
-                        push(Owns, ent(h), ent(t), "owns-verb");
-                    }
+        ) && let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
+        {
+            let relative = i > 0 && matches!(s.w(i - 1), "that" | "which" | "who");
+            let tails = if relative {
+                s.list_tight(t)
+            } else {
+                s.list_from(t)
+            };
+            if !s.at(i + 1, &["by"]) {
+                for t in tails {
+                    push(Owns, ent(h), ent(t), "owns-verb");
                 }
             }
         }
@@ -815,10 +813,9 @@ fn sentence_relations(
                 if let (Some(t), Some(k)) = (
                     s.nearest_before(i, &[Org]),
                     (i + 1..(i + 8).min(s.n)).find(|&k| s.w(k) == "by"),
-                ) {
-                    if let Some(h) = s.first_after(k + 1, 2) {
-                        push(Fined, ent(h), ent(t), "fined");
-                    }
+                ) && let Some(h) = s.first_after(k + 1, 2)
+                {
+                    push(Fined, ent(h), ent(t), "fined");
                 }
             } else if let (Some(h), Some(t)) =
                 (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
@@ -831,20 +828,20 @@ fn sentence_relations(
                 (i + 1..(i + 5).min(s.n)).find(|&k| matches!(s.w(k), "fine" | "fines" | "penalty"));
             if let Some(f) = fine {
                 let target = (f + 1..s.n).find(|&k| matches!(s.w(k), "against" | "on"));
-                if let (Some(h), Some(k)) = (s.nearest_before(i, &[Org]), target) {
-                    if let Some(t) = s.first_after(k + 1, 2) {
-                        push(Fined, ent(h), ent(t), "fined");
-                    }
+                if let (Some(h), Some(k)) = (s.nearest_before(i, &[Org]), target)
+                    && let Some(t) = s.first_after(k + 1, 2)
+                {
+                    push(Fined, ent(h), ent(t), "fined");
                 }
             }
         }
         // sued / lawsuit against
         if matches!(w, "sued" | "sues" | "suing") {
             if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "being") {
-                if let (Some(t), true) = (s.nearest_before(i, &[Org]), s.w(i + 1) == "by") {
-                    if let Some(h) = s.first_after(i + 2, 2) {
-                        push(Sued, ent(h), ent(t), "sued");
-                    }
+                if let (Some(t), true) = (s.nearest_before(i, &[Org]), s.w(i + 1) == "by")
+                    && let Some(h) = s.first_after(i + 2, 2)
+                {
+                    push(Sued, ent(h), ent(t), "sued");
                 }
             } else if let (Some(h), Some(t)) =
                 (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
@@ -852,10 +849,11 @@ fn sentence_relations(
                 push(Sued, ent(h), ent(t), "sued");
             }
         }
-        if matches!(w, "lawsuit" | "suit" | "complaint") && s.w(i + 1) == "against" {
-            if let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 2)) {
-                push(Sued, ent(h), ent(t), "sued");
-            }
+        if matches!(w, "lawsuit" | "suit" | "complaint")
+            && s.w(i + 1) == "against"
+            && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 2))
+        {
+            push(Sued, ent(h), ent(t), "sued");
         }
         // blocked / banned / barred
         if matches!(
@@ -865,39 +863,38 @@ fn sentence_relations(
             let passive =
                 i > 0 && matches!(s.w(i - 1), "been" | "was" | "were" | "is" | "are" | "be");
             if passive {
-                if matches!(s.w(i + 1), "on" | "from" | "by") {
-                    if let (Some(t), Some(h)) = (
+                if matches!(s.w(i + 1), "on" | "from" | "by")
+                    && let (Some(t), Some(h)) = (
                         s.nearest_before(i, &[Org, Product]),
                         s.first_after(i + 2, 2),
-                    ) {
-                        push(Blocked, ent(h), ent(t), "blocked-verb");
-                    }
+                    )
+                {
+                    push(Blocked, ent(h), ent(t), "blocked-verb");
                 }
-            } else if s.w(i + 1) != "access" {
-                if let (Some(h), Some(t)) = (
+            } else if s.w(i + 1) != "access"
+                && let (Some(h), Some(t)) = (
                     s.mention_ending(i)
                         .or_else(|| s.nearest_before(i, &[Org, Product])),
                     s.first_after(i + 1, 1),
-                ) {
-                    push(Blocked, ent(h), ent(t), "blocked-verb");
-                }
+                )
+            {
+                push(Blocked, ent(h), ent(t), "blocked-verb");
             }
         }
         // blocking access to (content from) Y ... on X / the blocking of Y ... on X
-        if (matches!(
+        if ((matches!(
             w,
             "blocking" | "blocked" | "block" | "blocks" | "restricting" | "restricted"
         ) && matches!(s.w(i + 1), "access" | "of"))
-            || (w == "blocking" && s.w(i + 1) == "of")
+            || (w == "blocking" && s.w(i + 1) == "of"))
+            && let Some(y) = s.first_after(i + 2, 5)
         {
-            if let Some(y) = s.first_after(i + 2, 5) {
-                let on = (s.ms[y].b..(s.ms[y].b + 12).min(s.n)).find(|&k| s.w(k) == "on");
-                if let Some(k) = on {
-                    if let Some(x) = s.first_after(k + 1, 1) {
-                        for x in s.list_from(x) {
-                            push(Blocked, ent(x), ent(y), "blocking-access");
-                        }
-                    }
+            let on = (s.ms[y].b..(s.ms[y].b + 12).min(s.n)).find(|&k| s.w(k) == "on");
+            if let Some(k) = on
+                && let Some(x) = s.first_after(k + 1, 1)
+            {
+                for x in s.list_from(x) {
+                    push(Blocked, ent(x), ent(y), "blocking-access");
                 }
             }
         }
@@ -923,25 +920,25 @@ fn sentence_relations(
                         }
                     }
                     None => {
-                        if s.at(f + 1, &["using"]) {
-                            if let (Some(h), Some(t)) = (s.subject(), s.first_after(f + 2, 1)) {
-                                push(Blocked, ent(h), ent(t), "prevented-from");
-                            }
+                        if s.at(f + 1, &["using"])
+                            && let (Some(h), Some(t)) = (s.subject(), s.first_after(f + 2, 1))
+                        {
+                            push(Blocked, ent(h), ent(t), "prevented-from");
                         }
                     }
                 }
             }
         }
         // X users cannot pay ... on Y
-        if matches!(w, "cannot" | "can't") || w == "can" && s.w(i + 1) == "not" {
-            if let Some(x) = s.subject().filter(|&x| s.ms[x].b <= i) {
-                let on = (i + 1..s.n)
-                    .take_while(|&k| !matches!(s.w(k), "," | ";" | "while" | "but"))
-                    .find(|&k| s.w(k) == "on");
-                if let Some(y) = on.and_then(|k| s.first_after(k + 1, 1)) {
-                    for y in s.list_from(y) {
-                        push(Blocked, ent(y), ent(x), "cannot-on");
-                    }
+        if (matches!(w, "cannot" | "can't") || w == "can" && s.w(i + 1) == "not")
+            && let Some(x) = s.subject().filter(|&x| s.ms[x].b <= i)
+        {
+            let on = (i + 1..s.n)
+                .take_while(|&k| !matches!(s.w(k), "," | ";" | "while" | "but"))
+                .find(|&k| s.w(k) == "on");
+            if let Some(y) = on.and_then(|k| s.first_after(k + 1, 1)) {
+                for y in s.list_from(y) {
+                    push(Blocked, ent(y), ent(x), "cannot-on");
                 }
             }
         }

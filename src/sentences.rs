@@ -158,18 +158,16 @@ pub fn split(doc: &Document) -> Vec<Span> {
                 Some(_) => {}
             }
         }
-        if !boundary {
-            if let Some(next) = toks.get(i + 1) {
-                let gap = &text[toks[i].span.end..next.span.start];
-                if let Some(nl) = gap.find('\n') {
-                    let blank = gap[nl + 1..].contains('\n');
-                    let next_s = tok(i + 1);
-                    let ends_sentence = matches!(t, "." | "!" | "?" | "…" | ":") || is_closer(t);
-                    boundary = blank
-                        || ends_sentence
-                        || starts_upper_or_digit(next_s)
-                        || is_opener_punct(next_s);
-                }
+        if !boundary && let Some(next) = toks.get(i + 1) {
+            let gap = &text[toks[i].span.end..next.span.start];
+            if let Some(nl) = gap.find('\n') {
+                let blank = gap[nl + 1..].contains('\n');
+                let next_s = tok(i + 1);
+                let ends_sentence = matches!(t, "." | "!" | "?" | "…" | ":") || is_closer(t);
+                boundary = blank
+                    || ends_sentence
+                    || starts_upper_or_digit(next_s)
+                    || is_opener_punct(next_s);
             }
         }
         if boundary || end + 1 >= toks.len() {

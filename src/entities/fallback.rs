@@ -150,20 +150,19 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     if let Some(k) = (start + 1..end)
         .rev()
         .find(|&k| ORG_HEADS.contains(&v.text(k)))
+        && !NAME_CONNECTORS.contains(&v.text(k - 1))
     {
-        if !NAME_CONNECTORS.contains(&v.text(k - 1)) {
-            let mut stop = v.span(k).end;
-            if ABBREVIATED_HEADS.contains(&v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
-                stop = v.span(k + 1).end;
-            }
-            push(
-                out,
-                doc,
-                Span::new(v.span(start).start, stop),
-                EntityType::Org,
-            );
-            return;
+        let mut stop = v.span(k).end;
+        if ABBREVIATED_HEADS.contains(&v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
+            stop = v.span(k + 1).end;
         }
+        push(
+            out,
+            doc,
+            Span::new(v.span(start).start, stop),
+            EntityType::Org,
+        );
+        return;
     }
     // org-trailing-noun: `the Zhong Lun law firm`.
     let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
@@ -260,15 +259,15 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         return;
     }
     let end = cap_run(v, start);
-    if let Some(stop) = name_words(v, start, end) {
-        if stop == end {
-            push(
-                out,
-                v.doc,
-                Span::new(v.span(start).start, v.span(stop - 1).end),
-                EntityType::Person,
-            );
-        }
+    if let Some(stop) = name_words(v, start, end)
+        && stop == end
+    {
+        push(
+            out,
+            v.doc,
+            Span::new(v.span(start).start, v.span(stop - 1).end),
+            EntityType::Person,
+        );
     }
 }
 

@@ -1,0 +1,586 @@
+//! End-to-end tests: the `newsie` binary over the fixtures and over hostile
+//! inputs, records read back with `deny_unknown_fields`, snapshots, accuracy
+//! thresholds, and a cross-check against the reference scorer when present.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use newsie::Record;
+use newsie::eval::evaluate_files;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_newsie"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn seeds_dir() -> PathBuf {
+    root().join("fixtures/seeds")
+}
+
+fn gold() -> PathBuf {
+    root().join("fixtures/gold/seeds.gold.jsonl")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run newsie")
+}
+
+fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn newsie");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn records(stdout: &[u8]) -> Vec<Record> {
+    String::from_utf8(stdout.to_vec())
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Record>(l).unwrap_or_else(|e| panic!("bad record {l}: {e}"))
+        })
+        .collect()
+}
+
+fn seed_texts() -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .expect("fixtures/seeds")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (id, std::fs::read_to_string(p).expect("seed text"))
+        })
+        .collect()
+}
+
+/// Every span of a record equals the document text at its code-point offsets.
+fn assert_spans_exact(rec: &Record, text: &str) {
+    let chars: Vec<char> = text.chars().collect();
+    let at = |s: usize, e: usize| -> String {
+        assert!(
+            s <= e && e <= chars.len(),
+            "{}: span {s}..{e} out of bounds",
+            rec.id
+        );
+        chars[s..e].iter().collect()
+    };
+    for e in &rec.entities {
+        assert!(
+            !e.mentions.is_empty(),
+            "{}: entity {} has no mentions",
+            rec.id,
+            e.id
+        );
+        for m in &e.mentions {
+            assert_eq!(at(m.start, m.end), m.text, "{}: mention", rec.id);
+        }
+    }
+    for m in &rec.money {
+        assert_eq!(at(m.start, m.end), m.text, "{}: money", rec.id);
+    }
+    for p in &rec.percents {
+        assert_eq!(at(p.start, p.end), p.text, "{}: percent", rec.id);
+    }
+    for d in &rec.dates {
+        assert_eq!(at(d.start, d.end), d.text, "{}: date", rec.id);
+    }
+    let sentences = rec.sentences.as_ref().expect("sentences");
+    for w in sentences.windows(2) {
+        assert!(w[0].end <= w[1].start, "{}: sentences overlap", rec.id);
+    }
+    for s in sentences {
+        assert!(!at(s.start, s.end).trim().is_empty());
+    }
+    let ids: Vec<&str> = rec.entities.iter().map(|e| e.id.as_str()).collect();
+    for r in &rec.relations {
+        assert!(
+            ids.contains(&r.head.as_str()) && ids.contains(&r.tail.as_str()),
+            "{}: dangling relation",
+            rec.id
+        );
+        let ev = r.evidence.as_ref().expect("evidence");
+        assert!(
+            sentences
+                .iter()
+                .any(|s| s.start == ev.start && s.end == ev.end)
+        );
+    }
+}
+
+#[test]
+fn extract_seeds_gives_four_exact_records() {
+    let out = run(bin().args(["extract"]).arg(seeds_dir()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&out.stdout);
+    let texts = seed_texts();
+    assert_eq!(recs.len(), texts.len());
+    for (rec, (id, text)) in recs.iter().zip(&texts) {
+        assert_eq!(&rec.id, id);
+        assert!(rec.error.is_none());
+        assert_spans_exact(rec, text);
+    }
+    // SPEC §1: the header date is the dct.
+    assert_eq!(recs[0].dct.as_deref(), Some("2021-03-17"));
+}
+
+#[test]
+fn jsonl_stdin_gives_the_same_records_as_files() {
+    let files = records(&run(bin().args(["extract"]).arg(seeds_dir())).stdout);
+    let jsonl: String = seed_texts()
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string() + "\n")
+        .collect();
+    let out = run_stdin(
+        bin().args(["extract", "--input-format", "jsonl", "-"]),
+        jsonl.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let piped = records(&out.stdout);
+    assert_eq!(piped.len(), files.len());
+    for (a, b) in files.iter().zip(&piped) {
+        // `source` says where each came from; everything else is the same.
+        let mut b = b.clone();
+        assert_eq!(
+            b.source,
+            "<stdin>:".to_string()
+                + &(piped.iter().position(|r| r.id == b.id).unwrap() + 1).to_string()
+        );
+        b.source = a.source.clone();
+        assert_eq!(a, &b);
+    }
+}
+
+#[test]
+fn output_is_identical_for_any_jobs() {
+    let one = run(bin()
+        .args(["extract", "--jobs", "1", "--batch-docs", "1"])
+        .arg(seeds_dir()));
+    let two = run(bin().args(["extract", "--jobs", "2"]).arg(seeds_dir()));
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn snapshots_of_every_seed() {
+    let out = run(bin()
+        .args(["extract"])
+        .arg("fixtures/seeds")
+        .current_dir(root()));
+    for rec in records(&out.stdout) {
+        let value = serde_json::to_value(rec.to_json()).expect("json");
+        insta::assert_json_snapshot!(rec.id.clone(), value);
+    }
+}
+
+/// The dev thresholds of issues 2–4, asserted with `newsie eval`'s library.
+#[test]
+fn accuracy_on_the_dev_gold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pred = dir.path().join("pred.jsonl");
+    let out = run(bin()
+        .args(["extract", "-o"])
+        .arg(&pred)
+        .arg("fixtures/seeds")
+        .current_dir(root()));
+    assert_eq!(out.status.code(), Some(0));
+    let report = evaluate_files(&gold(), &pred).expect("evaluate");
+    let thresholds = [
+        ("entities", 0.95),
+        ("linking (mention pairs)", 0.95),
+        ("money", 0.98),
+        ("percents", 1.0),
+        ("dates (span+value)", 0.95),
+        ("relations", 0.80),
+    ];
+    let mins: Vec<(String, f64)> = thresholds
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+    let below = report.below(&mins);
+    assert!(
+        below.is_empty(),
+        "below the dev thresholds: {below:?}\n{}",
+        report.render(newsie::eval::EvalFormat::Table)
+    );
+}
+
+#[test]
+fn eval_agrees_with_score_py_when_present() {
+    let score_py = root().join("../shared/eval/score.py");
+    let python = Command::new("python3").arg("--version").output();
+    if !score_py.exists() || python.is_err() {
+        eprintln!("skipped: ../shared/eval/score.py or python3 not available");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pred = dir.path().join("pred.jsonl");
+    run(bin()
+        .args(["extract", "-o"])
+        .arg(&pred)
+        .arg("fixtures/seeds")
+        .current_dir(root()));
+    // Also score a prediction that is empty for one document and has an error record.
+    let partial = dir.path().join("partial.jsonl");
+    let text = std::fs::read_to_string(&pred).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[1] = r#"{"id":"001_0ff5688e478deb7b","source":"x","error":"boom"}"#.into();
+    std::fs::write(&partial, lines.join("\n") + "\n").unwrap();
+    for p in [&pred, &partial, &gold()] {
+        let ours = run(bin().args(["eval", "--format", "json"]).arg(gold()).arg(p));
+        let theirs = run(Command::new("python3")
+            .arg(&score_py)
+            .arg(gold())
+            .arg(p)
+            .arg("--json"));
+        let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("our json");
+        let theirs_text = String::from_utf8_lossy(&theirs.stdout);
+        let json_end = theirs_text.rfind("\nsummary:").unwrap_or(theirs_text.len());
+        let theirs: serde_json::Value =
+            serde_json::from_str(&theirs_text[..json_end]).expect("score.py json");
+        let (o, t) = (ours.as_object().unwrap(), theirs.as_object().unwrap());
+        assert_eq!(
+            o.keys().collect::<Vec<_>>(),
+            t.keys().collect::<Vec<_>>(),
+            "measure names and order"
+        );
+        for (k, v) in t {
+            for f in ["p", "r", "f1"] {
+                let (a, b) = (o[k][f].as_f64().unwrap(), v[f].as_f64().unwrap());
+                assert!(
+                    (a - b).abs() < 5e-4,
+                    "{k}.{f}: ours {a} vs score.py {b} on {}",
+                    p.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn eval_min_thresholds_set_the_exit_code() {
+    let pass = run(bin()
+        .args(["eval", "--min", "entities=0.5"])
+        .arg(gold())
+        .arg(gold()));
+    assert_eq!(pass.status.code(), Some(0));
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let fail = run(bin()
+        .args(["eval", "--min", "entities=0.5"])
+        .arg(gold())
+        .arg(empty.path()));
+    assert_eq!(fail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fail.stderr).contains("entities F1 0.000 is below"));
+    let bad = run(bin()
+        .args(["eval", "--min", "nonsense=0.5"])
+        .arg(gold())
+        .arg(gold()));
+    assert_eq!(bad.status.code(), Some(2));
+    let missing = run(bin()
+        .args(["eval"])
+        .arg(gold())
+        .arg("/nonexistent/pred.jsonl"));
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn diff_finds_a_removed_mention() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.jsonl");
+    run(bin()
+        .args(["extract", "-o"])
+        .arg(&a)
+        .arg("fixtures/seeds")
+        .current_dir(root()));
+    let same = run(bin().args(["diff"]).arg(&a).arg(&a));
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stdout)
+    );
+
+    // Remove the first mention of the first entity of the second record.
+    let text = std::fs::read_to_string(&a).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let removed = lines[1]["entities"][0]["mentions"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let b = dir.path().join("b.jsonl");
+    let body: String = lines.iter().map(|v| v.to_string() + "\n").collect();
+    std::fs::write(&b, body).unwrap();
+
+    let out = run(bin().args(["diff"]).arg(&a).arg(&b).current_dir(root()));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let want = format!(
+        "- mention  {:?} [{}..{}]",
+        removed["text"].as_str().unwrap(),
+        removed["start"],
+        removed["end"]
+    );
+    assert!(stdout.contains(&want), "{stdout}");
+    assert!(
+        stdout.contains("[China]"),
+        "context from the source text: {stdout}"
+    );
+
+    let json = run(bin().args(["diff", "--format", "json"]).arg(&a).arg(&b));
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&json.stdout)
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(first["changes"][0]["op"], "removed");
+    assert_eq!(first["changes"][0]["layer"], "mention");
+
+    // Documents only on one side.
+    let c = dir.path().join("c.jsonl");
+    std::fs::write(
+        &c,
+        text.lines().skip(1).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let out = run(bin().args(["diff"]).arg(&a).arg(&c));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("- 000_cea118abb0afe40b (only in OLD)"));
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).expect("write fixture");
+}
+
+#[test]
+fn hostile_directory_gives_one_line_per_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for (id, text) in seed_texts() {
+        write(&d.join(format!("{id}.txt")), text.as_bytes());
+    }
+    write(&d.join("a_empty.txt"), b"");
+    write(
+        &d.join("b_invalid.txt"),
+        b"Tencent \xff\xfe rose 5% in 2020.",
+    );
+    write(
+        &d.join("c_binary.txt"),
+        &[0u8, 1, 2, 3, 0, 0, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0],
+    );
+    write(
+        &d.join("d_crlf.txt"),
+        b"Alibaba rose.\r\nTencent fell.\rBaidu flat.",
+    );
+    write(&d.join("e_bom.txt"), b"\xEF\xBB\xBFBaidu rose.");
+    write(&d.join("f_huge.txt"), &vec![b'a'; 300_000]);
+    write(
+        &d.join("g_nul.txt"),
+        b"Tencent\0 rose in a long enough line of article text here.",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("missing-target.txt"), d.join("h_dangling.txt")).unwrap();
+    let out = run(bin().args(["extract", "--max-doc-bytes", "200000"]).arg(d));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let recs = records(&out.stdout);
+    let n_files = std::fs::read_dir(d).unwrap().count();
+    assert_eq!(recs.len(), n_files);
+    let by_id = |id: &str| {
+        recs.iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no record {id}"))
+    };
+    assert!(by_id("a_empty").error.is_none());
+    assert!(by_id("a_empty").entities.is_empty());
+    let invalid = by_id("b_invalid");
+    assert!(invalid.warnings.as_ref().unwrap()[0].contains("invalid UTF-8"));
+    assert_eq!(invalid.entities[0].id, "tencent");
+    assert!(
+        by_id("c_binary")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("binary")
+    );
+    let crlf = by_id("d_crlf");
+    assert_eq!(crlf.sentences.as_ref().unwrap().len(), 3);
+    assert_eq!(crlf.entities.len(), 3);
+    let bom = by_id("e_bom");
+    assert_eq!(bom.entities[0].mentions[0].start, 0);
+    assert!(
+        by_id("f_huge")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("--max-doc-bytes")
+    );
+    assert!(by_id("g_nul").error.is_none());
+    #[cfg(unix)]
+    assert!(
+        by_id("h_dangling")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("cannot read")
+    );
+}
+
+#[test]
+fn broken_jsonl_lines_become_error_records() {
+    let input = concat!(
+        r#"{"id":"ok1","text":"Tencent sued ByteDance."}"#,
+        "\n",
+        "not json at all\n",
+        "\n",
+        r#"{"id":"nofield"}"#,
+        "\n",
+        r#"{"id":"ok2","text":"Baidu rose.","date":"2021-02-30"}"#,
+        "\n",
+        r#"{"id":"num","text":5}"#,
+        "\n",
+    );
+    let out = run_stdin(
+        bin().args(["extract", "--input-format", "jsonl"]),
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    let ids: Vec<&str> = recs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["ok1", "stdin:2", "nofield", "ok2", "num"]);
+    let errors: Vec<bool> = recs.iter().map(|r| r.error.is_some()).collect();
+    assert_eq!(errors, [false, true, true, false, true]);
+    assert!(recs[3].warnings.as_ref().unwrap()[0].contains("not a YYYY-MM-DD date"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["extract", "--no-such-flag"],
+        vec!["extract", "--dct", "2021-13-01"],
+        vec!["extract", "--jobs", "many"],
+        vec!["frobnicate"],
+    ] {
+        let out = run(bin().args(&args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let bad_gaz = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad_gaz.path(), "x\tCOMPANY\tX\n").unwrap();
+    let out = run(bin()
+        .args(["extract", "--gazetteer"])
+        .arg(bad_gaz.path())
+        .arg(seeds_dir()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":1: unknown type"));
+    let out = run(bin()
+        .args(["extract", "-o", "/nonexistent-dir/out.jsonl"])
+        .arg(seeds_dir()));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_file_is_replaced_only_on_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.jsonl");
+    std::fs::write(&target, "previous\n").unwrap();
+    let out = run(bin().args(["extract", "-o"]).arg(&target).arg(seeds_dir()));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(records(&std::fs::read(&target).unwrap()).len(), 4);
+    // A failed run (bad gazetteer) leaves the previous file alone and no temp files.
+    std::fs::write(&target, "previous\n").unwrap();
+    let out = run(bin()
+        .args(["extract", "--gazetteer", "/nonexistent.tsv", "-o"])
+        .arg(&target)
+        .arg(seeds_dir()));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn user_gazetteer_adds_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let gaz = dir.path().join("extra.tsv");
+    std::fs::write(
+        &gaz,
+        "zorblax\tORG\tZorblax\tZorblax Robotics\thq=shenzhen\n",
+    )
+    .unwrap();
+    let out = run_stdin(
+        bin().args(["extract", "--gazetteer"]).arg(&gaz),
+        b"Zorblax Robotics rose. Zorblax said so.",
+    );
+    let rec = &records(&out.stdout)[0];
+    assert_eq!(rec.entities[0].id, "zorblax");
+    assert_eq!(rec.entities[0].mentions.len(), 2);
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // Enough output (a few MB) that the writer meets the closed pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let texts = seed_texts();
+    let body: String = (0..600)
+        .map(|i| {
+            serde_json::json!({"id": i.to_string(), "text": texts[i % texts.len()].1}).to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&input, body).unwrap();
+    let mut child = bin()
+        .arg("extract")
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = [0u8; 100];
+    std::io::Read::read(&mut stdout, &mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = run(bin().args(["extract", "--help"]));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Exit codes:") && help.contains("--max-doc-bytes"));
+}
