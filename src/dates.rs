@@ -499,7 +499,11 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         let unit = g("du")?;
         let n_str = g("dn")?;
         // Ages (`30-year-old`), rates (`once a year`), `a day` as an article.
-        if after.starts_with("-old") || after.starts_with(" old") || after.starts_with("-olds") {
+        // `a year earlier`: relative to another event, neither a length nor a date we can place.
+        let relative_to_event = [" earlier", " later", " before", " after", " prior"]
+            .iter()
+            .any(|w| after.starts_with(w));
+        if after.starts_with("-old") || after.starts_with(" old") || relative_to_event {
             return None;
         }
         let prev = words_before(text, span.start, 1);

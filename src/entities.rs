@@ -273,7 +273,7 @@ impl EntityTagger {
         self.gazetteer_candidates(&doc.text, &mut cands);
         let n_gazetteer = cands.len();
         fallback::candidates(doc, &mut cands);
-        // A fallback name that strings together two known names, one of them an
+        // A fallback name that strings together two known names, the last an
         // organisation or product (`Alibaba Affiliate Ant Group Co.`), is two
         // names, not one: drop it and let the known names stand.
         let (known, guessed) = cands.split_at(n_gazetteer);
@@ -291,9 +291,17 @@ impl EntityTagger {
                     }),
                     Target::New { .. } => false,
                 };
-                let after_and = |k: &&Candidate| doc.text[..k.span.start].ends_with(" and ");
-                (inside.len() >= 2 && inside.iter().any(names_org))
-                    || inside.iter().any(|k| names_org(k) && after_and(k))
+                let coordinated = |k: &&Candidate| {
+                    doc.text[..k.span.start].ends_with(" and ")
+                        || doc.text[k.span.end..].starts_with(" and ")
+                };
+                // The guessed name ends in a known one that starts later
+                // (`Alibaba Affiliate [Ant Group Co.]`), or coordinates one with `and`
+                // (`[Bank of China] and [Hong Kong]`).
+                let ends_in_known =
+                    |k: &&Candidate| k.span.end == f.span.end && k.span.start > f.span.start;
+                (inside.len() >= 2 && inside.iter().any(|k| names_org(k) && ends_in_known(k)))
+                    || inside.iter().any(coordinated)
             })
             .collect();
         let mut drop = joins_two_names.into_iter();

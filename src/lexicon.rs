@@ -228,6 +228,7 @@ pub(crate) const ORG_HEADS: &[&str] = &[
     "Trust",
     "Energy",
     "Industries",
+    "Industry",
     "Industrial",
     "Labs",
     "Laboratories",

@@ -618,10 +618,12 @@ fn sentence_relations(
                 .unwrap_or((after + 16).min(s.n));
             let has_role = (after + 1..end).any(|k| PERSON_ROLES.contains(&s.raw(k)));
             let founder = (after + 1..end).any(|k| FOUNDER_WORDS.contains(&s.w(k)));
-            let org = (after + 2..end).find(|&k| {
-                s.mention_at(k).is_some_and(|o| s.ms[o].kind == Org)
-                    && matches!(s.w(k - 1), "at" | "with" | "of" | "for" | "from" | "the")
-            });
+            // The first organisation after a preposition (`at Shanghai-based brokerage X`).
+            let org = (after + 2..end)
+                .find(|&k| matches!(s.w(k), "at" | "with" | "of" | "for" | "from"))
+                .and_then(|p| {
+                    (p + 1..end).find(|&k| s.mention_at(k).is_some_and(|o| s.ms[o].kind == Org))
+                });
             if let (true, false, Some(k)) = (has_role, founder, org)
                 && let Some(o) = s.mention_at(k)
             {
@@ -794,6 +796,14 @@ fn sentence_relations(
                             }
                         }
                     }
+                }
+            }
+        }
+        // (growing) competition from X: the subject competes with X
+        if w == "competition" && s.w(i + 1) == "from" {
+            if let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2)) {
+                for t in s.list_from(t) {
+                    push(CompetesWith, ent(h), ent(t), "competes-verb");
                 }
             }
         }

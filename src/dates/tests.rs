@@ -218,6 +218,7 @@ fn not_dates_table() {
         ("It had 2020 users who paid $2021 in fees.", dct, &[]),
         ("Theresa May said so.", dct, &[]),
         ("It pays once a year.", dct, &[]),
+        ("Revenue rose from a year earlier.", dct, &[]),
         ("It grew 2020% fast.", dct, &[]),
     ];
     check(rows);

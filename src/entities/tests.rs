@@ -95,7 +95,7 @@ fn possessives_and_modifiers_are_left_out_or_kept() {
 fn overlaps_take_the_longest() {
     check(&[
         (
-            "Bank of China Hong Kong",
+            "Bank of China and Hong Kong",
             &[
                 ("Bank of China", "ORG", "bank-of-china"),
                 ("Hong Kong", "GPE", "hong-kong"),

@@ -103,6 +103,13 @@ fn founders_and_staff() {
             "Martin Lau at Tencent agreed.",
             &["works_for(martin-lau, tencent)"],
         ),
+        (
+            "Li Na, an analyst at Beijing-based brokerage China Galaxy Securities, said so.",
+            &[
+                "headquartered_in(china-galaxy-securities, beijing)",
+                "works_for(li-na, china-galaxy-securities)",
+            ],
+        ),
     ]);
 }
 
