@@ -116,11 +116,14 @@ pub fn split(doc: &Document) -> Vec<Span> {
         }
     };
 
+    // The ` date YYYY-MM-DD` header line is a sentence of its own.
+    let header_end = crate::dct::find_header(text).map(|(span, _)| span.end);
+
     let mut i = 0;
     while i < toks.len() {
         has_content |= toks[i].kind != TokenKind::Punct;
         let mut end = i; // last token of a sentence ending here, if any
-        let mut boundary = false;
+        let mut boundary = header_end == Some(toks[i].span.end);
         let t = tok(i);
         if matches!(t, "." | "!" | "?" | "…") {
             // Absorb repeated terminals and closing quotes/brackets.
@@ -253,6 +256,10 @@ mod tests {
             (
                 "Reading Time:3 minutes\nWhy",
                 &["Reading Time:3 minutes", "Why"],
+            ),
+            (
+                " date 2021-03-17 Alibaba rose. It fell.",
+                &["date 2021-03-17", "Alibaba rose.", "It fell."],
             ),
             ("", &[]),
         ];
