@@ -34,6 +34,7 @@ use regex::{Captures, Regex};
 
 use crate::document::{Document, Span, Timex, TimexType};
 use crate::entities::resolve_overlaps;
+use crate::lexicon::WordList;
 use crate::stage::Stage;
 
 /// The date stage (needs sentences, money and percents).
@@ -44,37 +45,37 @@ const MONTH: &str = r"January|February|March|April|May|June|July|August|Septembe
 const MONTH_FULL: &str =
     r"January|February|March|April|May|June|July|August|September|October|November|December";
 const WEEKDAY: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
-const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|\d{1,3}(?:\.\d+)?";
+const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|[0-9]{1,3}(?:\.[0-9]+)?";
 const UNIT: &str = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?";
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?x)
-        (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
-      | (?P<mdy>(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b)
-      | (?P<dmy>(?:(?P<wd2>{WEEKDAY}),?\s+)?\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>\d{{4}})\b)
-      | (?P<md>(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b)
-      | (?P<dm>\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})\b)
-      | (?P<my>(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>\d{{4}})\b)
-      | (?P<part>\b(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>\d{{4}})\b)
-      | (?P<qtr>\b(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>\d{{4}}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>\d{{4}}))?|(?P<qy3>\d{{4}})\s+Q(?P<q3>[1-4]))\b)
-      | (?P<dec>\b(?P<decd>\d{{3}})0s\b)
-      | (?P<ago>\b(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago\b)
-      | (?P<durq>\b(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})\b)
-      | (?P<rel>\b(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)\b)
-      | (?P<long>\b(?P<longu>year|month|week|day)-long\b)
-      | (?P<dur>\b(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})\b)
-      | (?P<deix>\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)\b)
-      | (?P<wd>\b(?P<wdn>{WEEKDAY})\b)
-      | (?P<mo>\b(?P<mon>{MONTH_FULL})\b)
-      | (?P<yr>\b(?P<yrn>(?:19|20)\d{{2}})\b)
+        (?P<iso>(?-u:\b)[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?-u:\b))
+      | (?P<mdy>(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b))
+      | (?P<dmy>(?:(?P<wd2>{WEEKDAY}),?\s+)?(?-u:\b)(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>[0-9]{{4}})(?-u:\b))
+      | (?P<md>(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b))
+      | (?P<dm>(?-u:\b)(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})(?-u:\b))
+      | (?P<my>(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>[0-9]{{4}})(?-u:\b))
+      | (?P<part>(?-u:\b)(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>[0-9]{{4}})(?-u:\b))
+      | (?P<qtr>(?-u:\b)(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>[0-9]{{4}}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>[0-9]{{4}}))?|(?P<qy3>[0-9]{{4}})\s+Q(?P<q3>[1-4]))(?-u:\b))
+      | (?P<dec>(?-u:\b)(?P<decd>[0-9]{{3}})0s(?-u:\b))
+      | (?P<ago>(?-u:\b)(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago(?-u:\b))
+      | (?P<durq>(?-u:\b)(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})(?-u:\b))
+      | (?P<rel>(?-u:\b)(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)(?-u:\b))
+      | (?P<long>(?-u:\b)(?P<longu>year|month|week|day)-long(?-u:\b))
+      | (?P<dur>(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b))
+      | (?P<deix>(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b))
+      | (?P<wd>(?-u:\b)(?P<wdn>{WEEKDAY})(?-u:\b))
+      | (?P<mo>(?-u:\b)(?P<mon>{MONTH_FULL})(?-u:\b))
+      | (?P<yr>(?-u:\b)(?P<yrn>(?:19|20)[0-9]{{2}})(?-u:\b))
         "
     );
     Regex::new(&p).expect("valid date regex")
 });
 
 /// Words before a lone year or month that make it a date.
-const DATE_PREPOSITIONS: &[&str] = &[
+static DATE_PREPOSITIONS: WordList = WordList::new(&[
     "in",
     "since",
     "by",
@@ -128,9 +129,9 @@ const DATE_PREPOSITIONS: &[&str] = &[
     "around",
     "about",
     "circa",
-];
+]);
 
-const FUTURE_CUES: &[&str] = &[
+static FUTURE_CUES: WordList = WordList::new(&[
     "will",
     "would",
     "'ll",
@@ -151,7 +152,7 @@ const FUTURE_CUES: &[&str] = &[
     "due",
     "next",
     "Will",
-];
+]);
 
 fn month_number(s: &str) -> Option<u32> {
     let key = s.trim_end_matches('.').to_ascii_lowercase();
@@ -281,7 +282,7 @@ fn future_tense(doc: &Document, span: Span) -> bool {
         .unwrap_or(Span::new(0, doc.text.len()));
     doc.text[sent.start..sent.end]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .any(|w| FUTURE_CUES.contains(&w))
+        .any(|w| FUTURE_CUES.contains(w))
 }
 
 struct Resolver<'a> {

@@ -21,13 +21,15 @@
 //!    organisation's name without its legal suffix (`Acme` after `Acme Corp.`)
 //!    joins it too.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
 use crate::lexicon;
 use crate::stage::Stage;
 
@@ -61,6 +63,8 @@ pub struct EntityTagger {
     automaton: AhoCorasick,
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
     targets: Vec<Vec<(usize, bool)>>,
+    /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
+    org_pattern: Vec<bool>,
     /// Per entry: the short form a person is referred back to by.
     surnames: Vec<Option<String>>,
 }
@@ -104,8 +108,8 @@ pub(crate) fn person_surname(name: &str) -> Option<String> {
     }
     let first = words[0];
     let chinese_order = words.len() == 2
-        && lexicon::CHINESE_SURNAMES.contains(&first)
-        && !lexicon::GIVEN_NAMES.contains(&first);
+        && lexicon::CHINESE_SURNAMES.contains(first)
+        && !lexicon::GIVEN_NAMES.contains(first);
     let s = if chinese_order {
         first
     } else {
@@ -172,6 +176,23 @@ pub(crate) fn strip_legal_suffix(name: &str) -> &str {
     }
 }
 
+/// Length of a legal-form suffix (`Inc.`, `Holdings Ltd.` …) starting `rest`, or 0.
+fn legal_suffix_len(rest: &str) -> usize {
+    ORG_SUFFIXES
+        .iter()
+        .filter(|s| rest.starts_with(**s))
+        .filter(|s| {
+            let after = &rest[s.len()..];
+            let mut cs = after.chars();
+            let (a1, a2) = (cs.next(), cs.next());
+            !a1.is_some_and(is_word_char)
+                && !(a1 == Some('.') && !s.ends_with('.') && a2.is_some_and(is_word_char))
+        })
+        .map(|s| s.len())
+        .max()
+        .unwrap_or(0)
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -233,10 +254,18 @@ impl EntityTagger {
                 _ => None,
             })
             .collect();
+        let org_pattern = targets
+            .iter()
+            .map(|t| {
+                t.iter()
+                    .any(|&(e, intro)| !intro && gazetteer.entries[e].kind == EntityType::Org)
+            })
+            .collect();
         Ok(EntityTagger {
             gazetteer,
             automaton,
             targets,
+            org_pattern,
             surnames,
         })
     }
@@ -252,8 +281,11 @@ impl EntityTagger {
             let Some(m) = self.automaton.find(Input::new(text).range(pos..)) else {
                 break;
             };
-            let span = Span::new(m.start(), m.end());
+            let mut span = Span::new(m.start(), m.end());
             if on_word_boundaries(text, span) {
+                if self.org_pattern[m.pattern().as_usize()] {
+                    span.end += legal_suffix_len(&text[span.end..]);
+                }
                 out.push(Candidate {
                     span,
                     target: Target::Gazetteer(m.pattern().as_usize()),
@@ -403,8 +435,8 @@ impl EntityTagger {
                     toks.get(i).is_some_and(|x| {
                         x.kind == TokenKind::Word
                             && text[x.span.start..x.span.end].starts_with(char::is_uppercase)
-                            && !lexicon::PERSON_TITLES.contains(&&text[x.span.start..x.span.end])
-                            && !lexicon::NON_NAME_WORDS.contains(&&text[x.span.start..x.span.end])
+                            && !lexicon::PERSON_TITLES.contains(&text[x.span.start..x.span.end])
+                            && !lexicon::NON_NAME_WORDS.contains(&text[x.span.start..x.span.end])
                     })
                 };
                 let joined = |a: usize, b: usize| {

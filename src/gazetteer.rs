@@ -20,12 +20,12 @@
 //!   `surname=<word>` (a person's short form when the derived one is wrong; `_` stands for a space).
 //!
 //! ORG aliases also match with a legal suffix added (`Inc.`, `Ltd.`, `Corp.`,
-//! `Co.`, `Holdings` …), so `Starbucks` covers `Starbucks Corp.`. A suffixed form
-//! that another entity names explicitly stays that entity's.
+//! `Co.`, `Holdings` …), so `Starbucks` covers `Starbucks Corp.`; a longer
+//! explicit alias of another entity still wins (longest match first).
 //!
 //! Load errors name the file and line.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::document::EntityType;
@@ -267,54 +267,18 @@ impl Gazetteer {
         self.by_id.get(id).copied()
     }
 
-    /// Every pattern the matcher compiles: `(surface, entry index, needs_intro)`,
-    /// with ORG suffix variants; explicit aliases win over generated ones.
+    /// Every pattern the matcher compiles: `(surface, entry index, needs_intro)`.
+    /// (Legal suffixes are matched after an ORG alias by the tagger.)
     pub(crate) fn patterns(&self) -> Vec<(String, usize, bool)> {
         let mut out = Vec::new();
-        let mut explicit: HashSet<&str> = HashSet::new();
         for (i, e) in self.entries.iter().enumerate() {
             for a in &e.aliases {
-                explicit.insert(a);
                 out.push((a.clone(), i, false));
             }
             for s in &e.short_forms {
                 out.push((s.clone(), i, true));
             }
         }
-        let mut generated: HashMap<String, Option<usize>> = HashMap::new();
-        for (i, e) in self.entries.iter().enumerate() {
-            if e.kind != EntityType::Org {
-                continue;
-            }
-            for a in &e.aliases {
-                if ORG_SUFFIXES
-                    .iter()
-                    .any(|s| a.ends_with(s.trim_start_matches(',')))
-                {
-                    continue;
-                }
-                for s in ORG_SUFFIXES {
-                    let form = format!("{a}{s}");
-                    if explicit.contains(form.as_str()) {
-                        continue;
-                    }
-                    generated
-                        .entry(form)
-                        .and_modify(|owner| {
-                            if *owner != Some(i) {
-                                *owner = None; // two entities generate it: nobody gets it
-                            }
-                        })
-                        .or_insert(Some(i));
-                }
-            }
-        }
-        let mut generated: Vec<(String, usize)> = generated
-            .into_iter()
-            .filter_map(|(form, owner)| owner.map(|i| (form, i)))
-            .collect();
-        generated.sort();
-        out.extend(generated.into_iter().map(|(f, i)| (f, i, false)));
         out
     }
 }
@@ -377,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn short_forms_may_be_shared_and_suffixes_generated() {
+    fn short_forms_may_be_shared() {
         let mut g = Gazetteer::default();
         g.add_source(
             "x.tsv",
@@ -386,7 +350,6 @@ mod tests {
         .unwrap();
         let pats = g.patterns();
         assert_eq!(pats.iter().filter(|p| p.0 == "Ma" && p.2).count(), 2);
-        assert!(pats.iter().any(|p| p.0 == "Starbucks Corp." && p.1 == 2));
-        assert!(!pats.iter().any(|p| p.0 == "Jack Ma Inc."));
+        assert!(pats.iter().any(|p| p.0 == "Starbucks" && p.1 == 2 && !p.2));
     }
 }

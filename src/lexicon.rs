@@ -1,8 +1,33 @@
 //! Small closed word lists of English news text that the rules consult.
 //! (Open-ended knowledge — names of entities — lives in `gazetteers/`.)
 
+use foldhash::HashSet;
+use std::sync::OnceLock;
+
+/// A fixed list of words with constant-time membership (a hash set built on
+/// first use): the rules ask for every token.
+pub(crate) struct WordList {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordList {
+    pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
+    }
+}
+
 /// Words that open sentences or phrases and are never the first word of a name.
-pub(crate) const NON_NAME_WORDS: &[&str] = &[
+pub(crate) static NON_NAME_WORDS: WordList = WordList::new(&[
     "The",
     "A",
     "An",
@@ -159,10 +184,10 @@ pub(crate) const NON_NAME_WORDS: &[&str] = &[
     "Users",
     "Alleged",
     "Antitrust",
-];
+]);
 
 /// Words (or abbreviations without their `.`) that end an organisation name.
-pub(crate) const ORG_HEADS: &[&str] = &[
+pub(crate) static ORG_HEADS: WordList = WordList::new(&[
     "Inc",
     "Ltd",
     "Co",
@@ -267,10 +292,10 @@ pub(crate) const ORG_HEADS: &[&str] = &[
     "Broadcasting",
     "Television",
     "Radio",
-];
+]);
 
 /// Heads that name an institution when followed by `of` (`University of …`).
-pub(crate) const ORG_HEADS_BEFORE_OF: &[&str] = &[
+pub(crate) static ORG_HEADS_BEFORE_OF: WordList = WordList::new(&[
     "University",
     "Bank",
     "Ministry",
@@ -295,14 +320,14 @@ pub(crate) const ORG_HEADS_BEFORE_OF: &[&str] = &[
     "Embassy",
     "Consulate",
     "Museum",
-];
+]);
 
 /// Words between the capitalised words of a name (`State Administration for Market Regulation`).
 pub(crate) const NAME_CONNECTORS: &[&str] =
     &["of", "for", "and", "&", "de", "du", "von", "van", "der"];
 
 /// Titles that come before a person's name (`President Xi Jinping`, `chief executive Tim Cook`).
-pub(crate) const PERSON_TITLES: &[&str] = &[
+pub(crate) static PERSON_TITLES: WordList = WordList::new(&[
     "President",
     "Premier",
     "Chairman",
@@ -377,11 +402,11 @@ pub(crate) const PERSON_TITLES: &[&str] = &[
     "tycoon",
     "investor",
     "officer",
-];
+]);
 
 /// Role nouns that, in an appositive after a name, mark the name as a person
 /// (`Chen Pengfei, an attorney with …`).
-pub(crate) const PERSON_ROLES: &[&str] = &[
+pub(crate) static PERSON_ROLES: WordList = WordList::new(&[
     "professor",
     "analyst",
     "attorney",
@@ -442,7 +467,7 @@ pub(crate) const PERSON_ROLES: &[&str] = &[
     "banker",
     "owner",
     "developer",
-];
+]);
 
 /// Nouns after which a preceding capitalised name is an organisation
 /// (`the Beijing Shijing law firm`).
@@ -465,7 +490,7 @@ pub(crate) const ORG_TRAILING_NOUNS: &[&str] = &[
 
 /// Common Chinese surnames (pinyin): a two-word name starting with one is
 /// written surname-first (`Chen Pengfei` → short form `Chen`).
-pub(crate) const CHINESE_SURNAMES: &[&str] = &[
+pub(crate) static CHINESE_SURNAMES: WordList = WordList::new(&[
     "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
     "Zhu", "Hu", "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song", "Tang", "Han",
     "Feng", "Deng", "Cao", "Peng", "Zeng", "Xiao", "Tian", "Dong", "Pan", "Yuan", "Cai", "Jiang",
@@ -475,11 +500,11 @@ pub(crate) const CHINESE_SURNAMES: &[&str] = &[
     "Zou", "Xiong", "Hao", "Gu", "Mo", "Kang", "Yan", "Lai", "Qi", "Niu", "Ge", "Chang", "Lau",
     "Wong", "Leung", "Cheung", "Chan", "Ng", "Ho", "Tsang", "Lam", "Kwok", "Chu", "Lee", "Kim",
     "Park", "Choi",
-];
+]);
 
 /// Common given names (English and others used by Chinese executives): a
 /// two-word name starting with one is written given-name-first.
-pub(crate) const GIVEN_NAMES: &[&str] = &[
+pub(crate) static GIVEN_NAMES: WordList = WordList::new(&[
     "Jack",
     "Pony",
     "Robin",
@@ -726,4 +751,4 @@ pub(crate) const GIVEN_NAMES: &[&str] = &[
     "Hiroshi",
     "Tadashi",
     "Jay",
-];
+]);

@@ -30,7 +30,7 @@ use crate::stage::Stage;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MoneyTagger;
 
-const NUM: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
+const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
 const SCALE: &str = r"trillion|billion|million|thousand|tn|trn|bn|mn|m|k|b";
 const WORD_NUM: &str = r"half\s+a|a\s+half|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several|hundreds\s+of|tens\s+of";
 const SYMBOLS: &str = r"US\$|U\.S\.\$|HK\$|S\$|A\$|C\$|NT\$|NZ\$|R\$|RM|Rs\.?|€|£|¥|\$|RMB|CNY|USD|EUR|GBP|JPY|HKD|SGD|AUD|CAD|CHF|INR|KRW|MYR|TWD";
@@ -40,31 +40,31 @@ const QUALIFIER: &str = r"(?:about|around|approximately|roughly|nearly|almost|ov
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)
-        (?P<hyph>(?P<hnum>{NUM})-(?P<hscale>trillion|billion|million|thousand)-(?P<hcur>euro|dollar|yuan|pound|yen|ringgit|renminbi))\b
-      | (?P<sym>(?P<scur>{SYMBOLS})[\ \u{{a0}}]?(?P<snum>{NUM})(?:[\ \u{{a0}}]?(?P<sscale>{SCALE})\b)?)
-      | (?P<word>(?P<wnum>{NUM}|{WORD_NUM})(?:[\ \u{{a0}}-]?(?P<wscale>{SCALE})\b)?[\ \u{{a0}}](?P<wcur>{WORDS_AFTER})\b)
+        (?P<hyph>(?P<hnum>{NUM})-(?P<hscale>trillion|billion|million|thousand)-(?P<hcur>euro|dollar|yuan|pound|yen|ringgit|renminbi))(?-u:\b)
+      | (?P<sym>(?P<scur>{SYMBOLS})[\ \u{{a0}}]?(?P<snum>{NUM})(?:[\ \u{{a0}}]?(?P<sscale>{SCALE})(?-u:\b))?)
+      | (?P<word>(?P<wnum>{NUM}|{WORD_NUM})(?:[\ \u{{a0}}-]?(?P<wscale>{SCALE})(?-u:\b))?[\ \u{{a0}}](?P<wcur>{WORDS_AFTER})(?-u:\b))
         "
     );
     Regex::new(&pattern).expect("valid money regex")
 });
 
 static QUALIFIER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b{QUALIFIER}\s+$")).expect("valid qualifier regex")
+    Regex::new(&format!(r"(?i)(?-u:\b){QUALIFIER}\s+$")).expect("valid qualifier regex")
 });
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:\b(?P<q>{QUALIFIER})\s+)?(?P<num>{NUM})(?:\s?%|[\ \u{{a0}}](?:percent|per\s+cent|percentage\s+points?|pct)\b)"
+        r"(?i)(?:(?-u:\b)(?P<q>{QUALIFIER})\s+)?(?P<num>{NUM})(?:\s?%|[\ \u{{a0}}](?:percent|per\s+cent|percentage\s+points?|pct)(?-u:\b))"
     ))
     .expect("valid percent regex")
 });
 
 static YUAN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:yuan|RMB|renminbi|CNY|China|Chinese|Beijing|Shanghai|Shenzhen)\b")
+    Regex::new(r"(?-u:\b)(?:yuan|RMB|renminbi|CNY|China|Chinese|Beijing|Shanghai|Shenzhen)(?-u:\b)")
         .expect("valid regex")
 });
 static YEN_CUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:yen|JPY|Japan|Japanese|Tokyo)\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:yen|JPY|Japan|Japanese|Tokyo)(?-u:\b)").expect("valid regex"));
 
 fn scale_exp(s: &str) -> u32 {
     match s.to_ascii_lowercase().as_str() {

@@ -354,7 +354,11 @@ impl Record {
 
     /// One JSON line, without the newline.
     pub fn to_line(&self) -> String {
-        self.to_json().to_string()
+        if self.is_error() {
+            return self.to_json().to_string();
+        }
+        // Full records serialize straight from the structs (no `Value` tree).
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 

@@ -41,11 +41,11 @@
 //! | `headquartered-in` | `X headquarters in Y`; `X, based in Y` | headquartered_in |
 //! | `based-modifier` | `Shenzhen-based Tencent`; `the Shenzhen-based company` (an organisation just mentioned whose headquarters the gazetteer knows) | headquartered_in |
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::document::{Document, EntityType, Relation, RelationType, Span};
 use crate::gazetteer::Gazetteer;
-use crate::lexicon::PERSON_ROLES;
+use crate::lexicon::{PERSON_ROLES, WordList};
 use crate::stage::Stage;
 
 /// The relation stage (needs sentences and entities).
@@ -68,7 +68,7 @@ impl RelationExtractor {
 }
 
 /// Words that, shortly before a cue, say the relation is denied, unreal or only planned.
-const BLOCKERS: &[&str] = &[
+static BLOCKERS: WordList = WordList::new(&[
     "not",
     "n't",
     "never",
@@ -113,10 +113,10 @@ const BLOCKERS: &[&str] = &[
     "if",
     "whether",
     "countersue",
-];
+]);
 
 /// Openers of a leading adverbial clause that holds no subject.
-const ADVERBIAL_OPENERS: &[&str] = &[
+static ADVERBIAL_OPENERS: WordList = WordList::new(&[
     "apart",
     "while",
     "unlike",
@@ -147,16 +147,28 @@ const ADVERBIAL_OPENERS: &[&str] = &[
     "on",
     "at",
     "by",
-];
+]);
+
+/// Every word that starts a cue of the verb and phrase rules (a fast skip for the rest).
+static VERB_CUES: WordList = WordList::new(&[
+    "its", "founded", "co-founded", "cofounded", "started", "established", "invested", "invests",
+    "invest", "backer", "backers", "investor", "shareholder", "stake", "backed", "owned", "owns",
+    "acquired", "acquires", "bought", "buys", "purchased", "compete", "competes", "competed",
+    "competing", "vies", "vie", "competition", "rivals", "competitors", "fined", "fines", "levied",
+    "imposed", "slapped", "issued", "handed", "sued", "sues", "suing", "lawsuit", "suit",
+    "complaint", "blocked", "banned", "barred", "blocks", "bans", "bars", "block", "ban",
+    "blocking", "restricting", "restricted", "prevented", "preventing", "prevents", "prevent",
+    "stopped", "stopping", "barring", "cannot", "can't", "can",
+]);
 
 /// Auxiliaries and common verbs that follow a clause's subject.
-const CLAUSE_VERBS: &[&str] = &[
+static CLAUSE_VERBS: WordList = WordList::new(&[
     "could", "would", "will", "can", "may", "might", "should", "must", "has", "have", "had", "is",
     "was", "are", "were", "said", "says", "plans", "owns", "runs", "operates", "also", "launched",
     "makes", "sells", "offers", "opened", "uses", "wants", "aims", "hopes", "expects",
-];
+]);
 
-const FOUNDER_WORDS: &[&str] = &[
+static FOUNDER_WORDS: WordList = WordList::new(&[
     "founder",
     "co-founder",
     "cofounder",
@@ -165,9 +177,9 @@ const FOUNDER_WORDS: &[&str] = &[
     "founded",
     "co-founded",
     "cofounded",
-];
+]);
 
-const ROLE_TITLES: &[&str] = &[
+static ROLE_TITLES: WordList = WordList::new(&[
     "chief",
     "executive",
     "ceo",
@@ -197,7 +209,7 @@ const ROLE_TITLES: &[&str] = &[
     "senior",
     "managing",
     "deputy",
-];
+]);
 
 #[derive(Debug, Clone, Copy)]
 struct M {
@@ -228,9 +240,14 @@ impl<'a> Sent<'a> {
         let low = range
             .clone()
             .map(|i| {
-                doc.slice(doc.tokens[i].span)
-                    .to_lowercase()
-                    .replace('’', "'")
+                let t = doc.slice(doc.tokens[i].span);
+                if t == "’" {
+                    "'".to_string()
+                } else if t.is_ascii() {
+                    t.to_ascii_lowercase()
+                } else {
+                    t.to_lowercase()
+                }
             })
             .collect();
         let mut ms = Vec::new();
@@ -401,7 +418,7 @@ impl<'a> Sent<'a> {
     /// The sentence subject (see the module docs).
     fn subject(&self) -> Option<usize> {
         let mut start = 0;
-        if ADVERBIAL_OPENERS.contains(&self.w(0))
+        if ADVERBIAL_OPENERS.contains(self.w(0))
             && let Some(c) = (0..self.n).find(|&i| self.w(i) == ",")
         {
             start = c + 1;
@@ -437,7 +454,7 @@ impl<'a> Sent<'a> {
             .filter(|(_, m)| m.b <= i && m.kind == EntityType::Org)
             .filter(|(_, m)| {
                 let next = self.w(m.b);
-                CLAUSE_VERBS.contains(&next)
+                CLAUSE_VERBS.contains(next)
                     || next.len() > 3 && next.ends_with("ed") && self.is_lower_word(m.b)
             })
             .max_by_key(|(_, m)| m.b)
@@ -447,12 +464,12 @@ impl<'a> Sent<'a> {
     /// A blocker word within the `before` tokens before `i`.
     fn negated(&self, i: usize, before: usize) -> bool {
         (i.saturating_sub(before)..i).any(|k| {
-            BLOCKERS.contains(&self.w(k)) || self.w(k) == "t" && self.w(k.wrapping_sub(1)) == "'"
+            BLOCKERS.contains(self.w(k)) || self.w(k) == "t" && self.w(k.wrapping_sub(1)) == "'"
         })
     }
 
-    fn has_word(&self, words: &[&str]) -> bool {
-        self.low.iter().any(|w| words.contains(&w.as_str()))
+    fn has_word(&self, words: &WordList) -> bool {
+        self.low.iter().any(|w| words.contains(w))
     }
 }
 
@@ -469,7 +486,7 @@ fn sentence_relations(
     let ent = |m: usize| s.ms[m].ent;
     let mut push =
         |kind: RelationType, h: usize, t: usize, rule: &'static str| out.push((kind, h, t, rule));
-    let founder_context = s.has_word(FOUNDER_WORDS);
+    let founder_context = s.has_word(&FOUNDER_WORDS);
 
     for (mi, m) in s.ms.iter().enumerate() {
         let after = m.b;
@@ -487,7 +504,7 @@ fn sentence_relations(
             }
             if let Some(y) = s.mention_at(i) {
                 let is_affiliate = (after + p..i).any(|k| s.w(k) == "affiliate");
-                let is_founder = (after + p..i).any(|k| FOUNDER_WORDS.contains(&s.w(k)));
+                let is_founder = (after + p..i).any(|k| FOUNDER_WORDS.contains(s.w(k)));
                 let is_rival = (after + p..i)
                     .any(|k| matches!(s.w(k), "rival" | "rivals" | "competitor" | "competitors"));
                 for t in s.list_from(y) {
@@ -498,7 +515,7 @@ fn sentence_relations(
                     } else if is_rival {
                         push(CompetesWith, ent(mi), ent(t), "rival-premodifier");
                     } else if s.ms[t].kind == Person {
-                        if (after + p..i).any(|k| ROLE_TITLES.contains(&s.w(k))) {
+                        if (after + p..i).any(|k| ROLE_TITLES.contains(s.w(k))) {
                             push(WorksFor, ent(t), ent(mi), "org-title-person");
                         }
                     } else {
@@ -554,13 +571,13 @@ fn sentence_relations(
             push(FoundedBy, ent(mi), ent(y), "founder-of");
         }
         // X chief executive|president Y
-        if ROLE_TITLES.contains(&s.w(after)) && m.kind == Org {
+        if ROLE_TITLES.contains(s.w(after)) && m.kind == Org {
             let mut i = after;
-            while i < s.n && ROLE_TITLES.contains(&s.w(i)) {
+            while i < s.n && ROLE_TITLES.contains(s.w(i)) {
                 i += 1;
             }
             if let Some(y) = s.mention_at(i).filter(|&y| s.ms[y].kind == Person) {
-                if (after..i).any(|k| FOUNDER_WORDS.contains(&s.w(k))) {
+                if (after..i).any(|k| FOUNDER_WORDS.contains(s.w(k))) {
                     push(FoundedBy, ent(mi), ent(y), "founder-of");
                 } else {
                     push(WorksFor, ent(y), ent(mi), "org-title-person");
@@ -616,8 +633,8 @@ fn sentence_relations(
             let end = (after + 1..(after + 16).min(s.n))
                 .find(|&k| matches!(s.w(k), "," | ";" | "." | "("))
                 .unwrap_or((after + 16).min(s.n));
-            let has_role = (after + 1..end).any(|k| PERSON_ROLES.contains(&s.raw(k)));
-            let founder = (after + 1..end).any(|k| FOUNDER_WORDS.contains(&s.w(k)));
+            let has_role = (after + 1..end).any(|k| PERSON_ROLES.contains(s.raw(k)));
+            let founder = (after + 1..end).any(|k| FOUNDER_WORDS.contains(s.w(k)));
             // The first organisation after a preposition (`at Shanghai-based brokerage X`).
             let org = (after + 2..end)
                 .find(|&k| matches!(s.w(k), "at" | "with" | "of" | "for" | "from"))
@@ -680,6 +697,9 @@ fn sentence_relations(
     // Verb and phrase cues.
     for i in 0..s.n {
         let w = s.w(i);
+        if !VERB_CUES.contains(w) {
+            continue;
+        }
         // its [words] Y (and Z): owned by the subject's organisation
         if w == "its" {
             let mut k = i + 1;
@@ -800,13 +820,12 @@ fn sentence_relations(
             }
         }
         // (growing) competition from X: the subject competes with X
-        if w == "competition" && s.w(i + 1) == "from" {
-            if let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2)) {
+        if w == "competition" && s.w(i + 1) == "from"
+            && let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2)) {
                 for t in s.list_from(t) {
                     push(CompetesWith, ent(h), ent(t), "competes-verb");
                 }
             }
-        }
         // the two (tech) rivals / They have been fierce rivals
         if matches!(w, "rivals" | "competitors") && salient.len() >= 2 {
             let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
@@ -966,25 +985,34 @@ impl Stage for RelationExtractor {
         let mut first_seen: HashMap<usize, usize> = HashMap::new();
         let mut recent_orgs: Vec<usize> = Vec::new();
         for &span in &doc.sentences {
-            let s = Sent::new(doc, span);
-            for m in &s.ms {
-                if m.kind == EntityType::Org {
-                    *org_counts.entry(m.ent).or_default() += 1;
-                    let n = first_seen.len();
-                    first_seen.entry(m.ent).or_insert(n);
-                }
+            let a = doc.mentions.partition_point(|m| m.span.start < span.start);
+            let b = doc.mentions.partition_point(|m| m.span.start < span.end);
+            let orgs = doc.mentions[a..b]
+                .iter()
+                .map(|m| m.entity)
+                .filter(|&e| doc.entities[e].kind == EntityType::Org);
+            for e in orgs.clone() {
+                *org_counts.entry(e).or_default() += 1;
+                let n = first_seen.len();
+                first_seen.entry(e).or_insert(n);
             }
-            // The two most-mentioned organisations so far (ties: the earlier one).
-            let mut salient: Vec<usize> = org_counts.keys().copied().collect();
-            salient.sort_by_key(|e| (std::cmp::Reverse(org_counts[e]), first_seen[e]));
-            let mut here = Vec::new();
-            sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
-            found.extend(here.into_iter().map(|f| (f, span)));
-            recent_orgs.extend(
-                s.ms.iter()
-                    .filter(|m| m.kind == EntityType::Org)
-                    .map(|m| m.ent),
-            );
+            // Most sentences cannot state a relation: every rule needs two
+            // mentions, except `the two rivals` and `the X-based company`.
+            let sentence = doc.slice(span);
+            let worth_it = b - a >= 2
+                || sentence.contains("rivals")
+                || sentence.contains("competitors")
+                || (b - a == 1 && (sentence.contains("-based") || sentence.contains("-headquartered")));
+            if worth_it {
+                // The two most-mentioned organisations so far (ties: the earlier one).
+                let mut salient: Vec<usize> = org_counts.keys().copied().collect();
+                salient.sort_by_key(|e| (std::cmp::Reverse(org_counts[e]), first_seen[e]));
+                let s = Sent::new(doc, span);
+                let mut here = Vec::new();
+                sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
+                found.extend(here.into_iter().map(|f| (f, span)));
+            }
+            recent_orgs.extend(orgs);
             let keep = recent_orgs.len().saturating_sub(8);
             recent_orgs.drain(..keep);
         }

@@ -121,7 +121,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
             let mut start = i;
             let end = cap_run(&v, i);
             while start < end
-                && (NON_NAME_WORDS.contains(&v.text(start))
+                && (NON_NAME_WORDS.contains(v.text(start))
                     || NAME_CONNECTORS.contains(&v.text(start)))
             {
                 start += 1;
@@ -141,7 +141,7 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     let doc = v.doc;
     // org-of: `University of Hong Kong`, `Ministry of Ecology and Environment`
     // (a known name after `and` makes it two names; the tagger drops it then).
-    if ORG_HEADS_BEFORE_OF.contains(&v.text(start)) && start + 2 < end && v.is(start + 1, "of") {
+    if ORG_HEADS_BEFORE_OF.contains(v.text(start)) && start + 2 < end && v.is(start + 1, "of") {
         let span = Span::new(v.span(start).start, v.span(end - 1).end);
         push(out, doc, span, EntityType::Org);
         return;
@@ -149,7 +149,7 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     // org-head: the last corporate/institutional word of the run ends the name.
     if let Some(k) = (start + 1..end)
         .rev()
-        .find(|&k| ORG_HEADS.contains(&v.text(k)))
+        .find(|&k| ORG_HEADS.contains(v.text(k)))
         && !NAME_CONNECTORS.contains(&v.text(k - 1))
     {
         let mut stop = v.span(k).end;
@@ -189,8 +189,8 @@ fn name_words(v: &View, start: usize, end: usize) -> Option<usize> {
     while j < end
         && j - start < 3
         && v.is_cap(j)
-        && !ORG_HEADS.contains(&v.text(j))
-        && !NON_NAME_WORDS.contains(&v.text(j))
+        && !ORG_HEADS.contains(v.text(j))
+        && !NON_NAME_WORDS.contains(v.text(j))
     {
         j += 1;
     }
@@ -215,7 +215,7 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
             if v.doc.tokens[m].kind == TokenKind::Punct && !v.is(m, "-") {
                 break;
             }
-            if PERSON_ROLES.contains(&v.text(m)) {
+            if PERSON_ROLES.contains(v.text(m)) {
                 push(out, v.doc, span, EntityType::Person);
                 return;
             }
@@ -223,7 +223,7 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     }
     // person-said: `said Wang Fang` / `Wang Fang said`, with a name-like first word.
     let first = v.text(start);
-    let name_like = GIVEN_NAMES.contains(&first) || CHINESE_SURNAMES.contains(&first);
+    let name_like = GIVEN_NAMES.contains(first) || CHINESE_SURNAMES.contains(first);
     let said_before = start > 0 && SAID.contains(&v.text(start - 1)) && v.joined(start - 1);
     let said_after = stop < v.len() && SAID.contains(&v.text(stop)) && v.joined(stop - 1);
     if name_like && (said_before || said_after) {
@@ -232,7 +232,7 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
 }
 
 fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
-    if !v.is_word(i) || !PERSON_TITLES.contains(&v.text(i)) {
+    if !v.is_word(i) || !PERSON_TITLES.contains(v.text(i)) {
         return;
     }
     let mut k = i;
@@ -246,7 +246,7 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         }
         let next = k + 1;
         let t = if next < v.len() { v.text(next) } else { return };
-        if PERSON_TITLES.contains(&t)
+        if PERSON_TITLES.contains(t)
             || matches!(t, "executive" | "officer" | "Executive" | "Officer")
         {
             k = next;
