@@ -9,7 +9,8 @@ use crate::document::{Document, Span};
 use crate::stage::Stage;
 
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\A[ \t\r\n\u{feff}]*date[ \t]+([0-9]{4}-[0-9]{2}-[0-9]{2})(?-u:\b)").expect("valid regex")
+    Regex::new(r"\A[ \t\r\n\u{feff}]*date[ \t]+([0-9]{4}-[0-9]{2}-[0-9]{2})(?-u:\b)")
+        .expect("valid regex")
 });
 
 /// Parses a strict `YYYY-MM-DD` date.

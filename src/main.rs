@@ -266,7 +266,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     };
     let started = std::time::Instant::now();
     let summary = pool.install(|| {
-        run_batches(&pipeline, inputs, &mut out, a.batch_docs, 32 << 20, |s| {
+        run_batches(&pipeline, inputs, &mut out, a.batch_docs, 8 << 20, |s| {
             // Only worth showing past a handful of documents.
             if let Some(pb) = progress.as_ref().filter(|_| s.documents > 8) {
                 pb.set_message(format!(

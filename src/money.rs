@@ -63,8 +63,9 @@ static YUAN_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:yuan|RMB|renminbi|CNY|China|Chinese|Beijing|Shanghai|Shenzhen)(?-u:\b)")
         .expect("valid regex")
 });
-static YEN_CUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:yen|JPY|Japan|Japanese|Tokyo)(?-u:\b)").expect("valid regex"));
+static YEN_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:yen|JPY|Japan|Japanese|Tokyo)(?-u:\b)").expect("valid regex")
+});
 
 fn scale_exp(s: &str) -> u32 {
     match s.to_ascii_lowercase().as_str() {

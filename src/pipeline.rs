@@ -174,45 +174,73 @@ pub struct RunSummary {
 }
 
 /// Streams `inputs` through the pipeline in bounded batches (at most
-/// `batch_docs` documents or `batch_bytes` bytes of text), processing each
-/// batch in parallel and writing its lines in input order before reading on.
-/// Memory stays bounded whatever the number of documents. `on_batch` sees the
-/// running summary after each batch (progress bars).
-pub fn run_batches<W: Write>(
+/// `batch_docs` documents or `batch_bytes` bytes of text) and writes one line
+/// per document, in input order.
+///
+/// Three stages overlap: a reader thread fills the next batches, the calling
+/// thread processes one batch in parallel (rayon), and a writer thread writes
+/// the batch before. At most two batches wait on each side, so memory stays
+/// bounded whatever the number of documents. `on_batch` sees the running
+/// summary after each batch is written (progress bars). A write error (a
+/// closed pipe) stops the reader and is returned.
+pub fn run_batches<W: Write + Send>(
     pipeline: &Pipeline,
-    inputs: impl Iterator<Item = InputDoc>,
+    inputs: impl Iterator<Item = InputDoc> + Send,
     out: &mut W,
     batch_docs: usize,
     batch_bytes: usize,
-    mut on_batch: impl FnMut(&RunSummary),
+    mut on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
-    let mut summary = RunSummary::default();
-    let mut inputs = inputs.peekable();
-    let mut batch: Vec<InputDoc> = Vec::with_capacity(batch_docs);
-    while inputs.peek().is_some() {
-        batch.clear();
-        let mut bytes = 0;
-        while batch.len() < batch_docs.max(1) && (bytes < batch_bytes || batch.is_empty()) {
-            let Some(doc) = inputs.next() else { break };
-            bytes += doc.len();
-            batch.push(doc);
+    use std::sync::mpsc::sync_channel;
+    let batch_docs = batch_docs.max(1);
+    std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = sync_channel::<(Vec<InputDoc>, usize)>(2);
+        let (lines_tx, lines_rx) = sync_channel::<(Vec<(String, bool)>, usize)>(2);
+        scope.spawn(move || {
+            let mut inputs = inputs;
+            loop {
+                let mut batch = Vec::with_capacity(batch_docs);
+                let mut bytes = 0;
+                while batch.len() < batch_docs && (bytes < batch_bytes || batch.is_empty()) {
+                    let Some(doc) = inputs.next() else { break };
+                    bytes += doc.len();
+                    batch.push(doc);
+                }
+                if batch.is_empty() || batch_tx.send((batch, bytes)).is_err() {
+                    return;
+                }
+            }
+        });
+        let writer = scope.spawn(move || -> std::io::Result<RunSummary> {
+            let mut summary = RunSummary::default();
+            for (lines, bytes) in lines_rx {
+                for (line, is_error) in &lines {
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                    summary.documents += 1;
+                    summary.errors += usize::from(*is_error);
+                }
+                out.flush()?;
+                summary.bytes += bytes;
+                on_batch(&summary);
+            }
+            Ok(summary)
+        });
+        for (batch, bytes) in batch_rx {
+            let lines: Vec<(String, bool)> = batch
+                .into_par_iter()
+                .map(|doc| {
+                    let rec = pipeline.process(doc);
+                    (rec.to_line(), rec.is_error())
+                })
+                .collect();
+            if lines_tx.send((lines, bytes)).is_err() {
+                break; // the writer failed; it returns the error
+            }
         }
-        let lines: Vec<(String, bool)> = std::mem::take(&mut batch)
-            .into_par_iter()
-            .map(|doc| {
-                let rec = pipeline.process(doc);
-                (rec.to_line(), rec.is_error())
-            })
-            .collect();
-        for (line, is_error) in &lines {
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-            summary.documents += 1;
-            summary.errors += usize::from(*is_error);
-        }
-        out.flush()?;
-        summary.bytes += bytes;
-        on_batch(&summary);
-    }
-    Ok(summary)
+        drop(lines_tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))
+    })
 }

@@ -151,14 +151,71 @@ static ADVERBIAL_OPENERS: WordList = WordList::new(&[
 
 /// Every word that starts a cue of the verb and phrase rules (a fast skip for the rest).
 static VERB_CUES: WordList = WordList::new(&[
-    "its", "founded", "co-founded", "cofounded", "started", "established", "invested", "invests",
-    "invest", "backer", "backers", "investor", "shareholder", "stake", "backed", "owned", "owns",
-    "acquired", "acquires", "bought", "buys", "purchased", "compete", "competes", "competed",
-    "competing", "vies", "vie", "competition", "rivals", "competitors", "fined", "fines", "levied",
-    "imposed", "slapped", "issued", "handed", "sued", "sues", "suing", "lawsuit", "suit",
-    "complaint", "blocked", "banned", "barred", "blocks", "bans", "bars", "block", "ban",
-    "blocking", "restricting", "restricted", "prevented", "preventing", "prevents", "prevent",
-    "stopped", "stopping", "barring", "cannot", "can't", "can",
+    "its",
+    "founded",
+    "co-founded",
+    "cofounded",
+    "started",
+    "established",
+    "invested",
+    "invests",
+    "invest",
+    "backer",
+    "backers",
+    "investor",
+    "shareholder",
+    "stake",
+    "backed",
+    "owned",
+    "owns",
+    "acquired",
+    "acquires",
+    "bought",
+    "buys",
+    "purchased",
+    "compete",
+    "competes",
+    "competed",
+    "competing",
+    "vies",
+    "vie",
+    "competition",
+    "rivals",
+    "competitors",
+    "fined",
+    "fines",
+    "levied",
+    "imposed",
+    "slapped",
+    "issued",
+    "handed",
+    "sued",
+    "sues",
+    "suing",
+    "lawsuit",
+    "suit",
+    "complaint",
+    "blocked",
+    "banned",
+    "barred",
+    "blocks",
+    "bans",
+    "bars",
+    "block",
+    "ban",
+    "blocking",
+    "restricting",
+    "restricted",
+    "prevented",
+    "preventing",
+    "prevents",
+    "prevent",
+    "stopped",
+    "stopping",
+    "barring",
+    "cannot",
+    "can't",
+    "can",
 ]);
 
 /// Auxiliaries and common verbs that follow a clause's subject.
@@ -820,12 +877,14 @@ fn sentence_relations(
             }
         }
         // (growing) competition from X: the subject competes with X
-        if w == "competition" && s.w(i + 1) == "from"
-            && let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2)) {
-                for t in s.list_from(t) {
-                    push(CompetesWith, ent(h), ent(t), "competes-verb");
-                }
+        if w == "competition"
+            && s.w(i + 1) == "from"
+            && let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2))
+        {
+            for t in s.list_from(t) {
+                push(CompetesWith, ent(h), ent(t), "competes-verb");
             }
+        }
         // the two (tech) rivals / They have been fierce rivals
         if matches!(w, "rivals" | "competitors") && salient.len() >= 2 {
             let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
@@ -1002,7 +1061,8 @@ impl Stage for RelationExtractor {
             let worth_it = b - a >= 2
                 || sentence.contains("rivals")
                 || sentence.contains("competitors")
-                || (b - a == 1 && (sentence.contains("-based") || sentence.contains("-headquartered")));
+                || (b - a == 1
+                    && (sentence.contains("-based") || sentence.contains("-headquartered")));
             if worth_it {
                 // The two most-mentioned organisations so far (ties: the earlier one).
                 let mut salient: Vec<usize> = org_counts.keys().copied().collect();
