@@ -185,8 +185,10 @@ fn legal_suffix_len(rest: &str) -> usize {
             let after = &rest[s.len()..];
             let mut cs = after.chars();
             let (a1, a2) = (cs.next(), cs.next());
-            !a1.is_some_and(is_word_char)
-                && !(a1 == Some('.') && !s.ends_with('.') && a2.is_some_and(is_word_char))
+            // Not followed by a letter, nor by `.x` (a domain or abbreviation).
+            let joins_on = a1.is_some_and(is_word_char)
+                || (a1 == Some('.') && !s.ends_with('.') && a2.is_some_and(is_word_char));
+            !joins_on
         })
         .map(|s| s.len())
         .max()
