@@ -280,7 +280,16 @@ fn future_tense(doc: &Document, span: Span) -> bool {
         .sentence_at(span.start)
         .map(|i| doc.sentences[i])
         .unwrap_or(Span::new(0, doc.text.len()));
-    doc.text[sent.start..sent.end]
+    // At most 300 bytes either side: a run-on "sentence" must not make this quadratic.
+    let mut start = sent.start.max(span.start.saturating_sub(300));
+    while !doc.text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = sent.end.min(span.end + 300);
+    while !doc.text.is_char_boundary(end) {
+        end += 1;
+    }
+    doc.text[start..end]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .any(|w| FUTURE_CUES.contains(w))
 }

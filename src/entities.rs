@@ -314,8 +314,13 @@ impl EntityTagger {
         let joins_two_names: Vec<bool> = guessed
             .iter()
             .map(|f| {
-                let inside: Vec<&Candidate> =
-                    known.iter().filter(|k| f.span.contains(&k.span)).collect();
+                // Gazetteer candidates come in text order: a binary search finds those inside.
+                let first = known.partition_point(|k| k.span.start < f.span.start);
+                let inside: Vec<&Candidate> = known[first..]
+                    .iter()
+                    .take_while(|k| k.span.start < f.span.end)
+                    .filter(|k| f.span.contains(&k.span))
+                    .collect();
                 let names_org = |k: &&Candidate| match k.target {
                     Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
                         matches!(
@@ -411,7 +416,13 @@ impl EntityTagger {
         }
         let text = doc.text.as_str();
         let toks = &doc.tokens;
-        let taken: Vec<Span> = linker.mentions.iter().map(|m| m.span).collect();
+        let mut taken: Vec<Span> = linker.mentions.iter().map(|m| m.span).collect();
+        taken.sort();
+        // Whether `span` overlaps a sorted, non-overlapping list of spans.
+        let overlaps_any = |sorted: &[Span], span: &Span| {
+            let i = sorted.partition_point(|s| s.end <= span.start);
+            sorted.get(i).is_some_and(|s| s.overlaps(span))
+        };
         let mut found: Vec<(Span, usize)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             if t.kind != TokenKind::Word {
@@ -427,8 +438,7 @@ impl EntityTagger {
                 if !form.starts_with(word) || &text[span.start..span.end] != form.as_str() {
                     continue;
                 }
-                if taken.iter().any(|s| s.overlaps(&span))
-                    || found.iter().any(|f| f.0.overlaps(&span))
+                if overlaps_any(&taken, &span) || found.last().is_some_and(|f| f.0.overlaps(&span))
                 {
                     continue;
                 }
@@ -492,6 +502,8 @@ struct Linker {
     entities: Vec<Entity>,
     by_id: HashMap<String, usize>,
     mentions: Vec<LinkedMention>,
+    /// Per entity, the spans of its introducing (full) mentions, in text order.
+    intros: Vec<Vec<Span>>,
 }
 
 impl Linker {
@@ -509,6 +521,13 @@ impl Linker {
     }
 
     fn add(&mut self, span: Span, entity: usize, source: MentionSource, intro: bool) {
+        if intro {
+            if self.intros.len() <= entity {
+                self.intros.resize_with(entity + 1, Vec::new);
+            }
+            // Full mentions arrive in text order, so each list stays sorted.
+            self.intros[entity].push(span);
+        }
         self.mentions.push(LinkedMention {
             span,
             entity,
@@ -527,11 +546,15 @@ impl Linker {
     }
 
     fn nearest_of(&self, entities: &[usize], pos: usize) -> Option<usize> {
-        self.mentions
+        entities
             .iter()
-            .filter(|m| m.intro && m.span.end <= pos && entities.contains(&m.entity))
-            .max_by_key(|m| m.span.start)
-            .map(|m| m.entity)
+            .filter_map(|&e| {
+                let spans = self.intros.get(e)?;
+                let i = spans.partition_point(|s| s.end <= pos);
+                i.checked_sub(1).map(|i| (spans[i].start, e))
+            })
+            .max()
+            .map(|(_, e)| e)
     }
 
     /// Writes entities (ordered by first mention) and mentions (by start) into `doc`.

@@ -41,10 +41,8 @@ pub enum DocumentError {
     #[error("binary content (NUL bytes or mostly non-text); not an article")]
     Binary,
     /// The document is larger than `--max-doc-bytes`.
-    #[error("document is {size} bytes, over the limit of {limit} bytes (--max-doc-bytes)")]
+    #[error("document is larger than the limit of {limit} bytes (--max-doc-bytes)")]
     TooLarge {
-        /// Its size.
-        size: usize,
         /// The limit.
         limit: usize,
     },

@@ -169,7 +169,6 @@ impl Inputs {
                 message: e.to_string(),
             }),
             Ok(_) if bytes.len() > self.max_doc_bytes => Err(DocumentError::TooLarge {
-                size: bytes.len(),
                 limit: self.max_doc_bytes,
             }),
             Ok(_) => decode(bytes),
@@ -263,7 +262,6 @@ pub fn parse_jsonl_line(
         }),
         Some(serde_json::Value::String(t)) if t.len() > max_doc_bytes => {
             Err(DocumentError::TooLarge {
-                size: t.len(),
                 limit: max_doc_bytes,
             })
         }

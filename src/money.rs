@@ -123,7 +123,12 @@ fn currency_of(cur: &str, text: &str, at: usize) -> Option<&'static str> {
         "krw" | "won" => "KRW",
         "chf" | "franc" | "swiss franc" => "CHF",
         "¥" => {
-            let before = &text[..at];
+            // The nearest cue within the 2,000 bytes before (bounded work per `¥`).
+            let mut from = at.saturating_sub(2000);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &text[from..at];
             let yuan = YUAN_CUE.find_iter(before).last().map(|m| m.start());
             let yen = YEN_CUE.find_iter(before).last().map(|m| m.start());
             match (yuan, yen) {

@@ -23,8 +23,8 @@ use crate::sentences::SentenceSplitter;
 use crate::stage::Stage;
 use crate::tokenize::Tokenizer;
 
-/// Default `--max-doc-bytes`: 64 MiB.
-pub const DEFAULT_MAX_DOC_BYTES: usize = 64 << 20;
+/// Default `--max-doc-bytes`: 16 MiB (news articles are kilobytes; this bounds memory).
+pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
 
 /// Builds a [`Pipeline`].
 ///

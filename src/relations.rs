@@ -149,6 +149,9 @@ static ADVERBIAL_OPENERS: WordList = WordList::new(&[
     "by",
 ]);
 
+/// Sentences longer than this many tokens yield no relations.
+const MAX_SENTENCE_TOKENS: usize = 300;
+
 /// Every word that starts a cue of the verb and phrase rules (a fast skip for the rest).
 static VERB_CUES: WordList = WordList::new(&[
     "its",
@@ -308,7 +311,11 @@ impl<'a> Sent<'a> {
             })
             .collect();
         let mut ms = Vec::new();
-        for m in &doc.mentions {
+        let first = doc.mentions.partition_point(|m| m.span.start < span.start);
+        for m in doc.mentions[first..]
+            .iter()
+            .take_while(|m| m.span.start < span.end)
+        {
             if !span.contains(&m.span) {
                 continue;
             }
@@ -349,12 +356,15 @@ impl<'a> Sent<'a> {
 
     /// The mention starting at token `i`.
     fn mention_at(&self, i: usize) -> Option<usize> {
-        self.ms.iter().position(|m| m.a == i)
+        // Mentions are sorted and do not overlap: binary search.
+        let k = self.ms.partition_point(|m| m.a < i);
+        (k < self.ms.len() && self.ms[k].a == i).then_some(k)
     }
 
     /// The mention ending just before token `i`.
     fn mention_ending(&self, i: usize) -> Option<usize> {
-        self.ms.iter().position(|m| m.b == i)
+        let k = self.ms.partition_point(|m| m.b < i);
+        (k < self.ms.len() && self.ms[k].b == i).then_some(k)
     }
 
     /// Tokens `i..` spell `words` (lowercase).
@@ -1058,11 +1068,15 @@ impl Stage for RelationExtractor {
             // Most sentences cannot state a relation: every rule needs two
             // mentions, except `the two rivals` and `the X-based company`.
             let sentence = doc.slice(span);
-            let worth_it = b - a >= 2
-                || sentence.contains("rivals")
-                || sentence.contains("competitors")
-                || (b - a == 1
-                    && (sentence.contains("-based") || sentence.contains("-headquartered")));
+            // A "sentence" of hundreds of tokens is a run-on page, not a sentence:
+            // its rules would be unreliable and its scans long.
+            let run_on = doc.tokens_in(span).len() > MAX_SENTENCE_TOKENS;
+            let worth_it = !run_on
+                && (b - a >= 2
+                    || sentence.contains("rivals")
+                    || sentence.contains("competitors")
+                    || (b - a == 1
+                        && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
                 // The two most-mentioned organisations so far (ties: the earlier one).
                 let mut salient: Vec<usize> = org_counts.keys().copied().collect();

@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 use newsie::Record;
 use newsie::eval::evaluate_files;
 
+#[path = "cli/properties.rs"]
+mod properties;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_newsie"))
 }
@@ -583,4 +586,52 @@ fn help_documents_exit_codes() {
     let out = run(bin().args(["extract", "--help"]));
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("Exit codes:") && help.contains("--max-doc-bytes"));
+}
+
+#[test]
+fn thousands_of_files_and_missing_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3000 {
+        write(
+            &dir.path().join(format!("{i:05}.txt")),
+            format!("Tencent memo {i}.").as_bytes(),
+        );
+    }
+    let missing = dir.path().join("no-such-file.txt");
+    let out = run(bin().arg("extract").arg(dir.path()).arg(&missing));
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 3001);
+    assert_eq!(recs[0].id, "00000");
+    assert_eq!(recs[2999].id, "02999");
+    assert!(
+        recs[..3000]
+            .iter()
+            .all(|r| r.error.is_none() && r.entities[0].id == "tencent")
+    );
+    assert!(recs[3000].error.as_deref().unwrap().contains("cannot read"));
+}
+
+#[test]
+fn very_long_lines_and_large_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, text) = &seed_texts()[1];
+    // 2 MB on one line without sentence punctuation, and 2 MB of ordinary text.
+    let one_line: String = text
+        .replace(['.', '\n'], " ")
+        .repeat(2_000_000 / text.len() + 1);
+    let many: String = text.repeat(2_000_000 / text.len() + 1);
+    write(&dir.path().join("a_line.txt"), one_line.as_bytes());
+    write(&dir.path().join("b_many.txt"), many.as_bytes());
+    let out = run(bin().arg("extract").arg(dir.path()));
+    assert_eq!(out.status.code(), Some(0));
+    let recs = records(&out.stdout);
+    assert_spans_exact(&recs[0], &one_line);
+    assert_spans_exact(&recs[1], &many);
+    assert!(
+        recs[1]
+            .entities
+            .iter()
+            .any(|e| e.id == "tencent" && e.mentions.len() > 1000)
+    );
 }
