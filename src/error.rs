@@ -87,3 +87,13 @@ pub enum RecordsError {
         message: String,
     },
 }
+
+/// A `tokenizer.json` could not be loaded.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("{path}: cannot load tokenizer: {message}")]
+pub struct TokenizerError {
+    /// The file.
+    pub path: String,
+    /// What the tokenizers library said.
+    pub message: String,
+}

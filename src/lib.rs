@@ -18,7 +18,7 @@
 //! let record = Record::from_document(&doc);
 //! assert_eq!(record.money[0].text, "18.2 billion yuan");
 //! assert_eq!(record.relations[0].kind, "fined");
-//! # Ok::<(), newsie::GazetteerError>(())
+//! # Ok::<(), newsie::pipeline::BuildError>(())
 //! ```
 //!
 //! The pipeline is a fixed sequence of [`Stage`]s over one shared
@@ -45,11 +45,14 @@ pub mod record;
 pub mod relations;
 pub mod sentences;
 pub mod stage;
+pub mod subword;
 pub mod tokenize;
 
 pub use document::{Document, EntityType, RelationType, Span};
-pub use error::{DocumentError, GazetteerError, RecordsError};
+pub use error::{DocumentError, GazetteerError, RecordsError, TokenizerError};
 pub use input::{InputDoc, InputFormat, Inputs};
-pub use pipeline::{Pipeline, PipelineBuilder, RunSummary, run_batches};
+pub use pipeline::{
+    BuildError, Pipeline, PipelineBuilder, RunSummary, run_batches, run_batches_with,
+};
 pub use record::Record;
 pub use stage::Stage;

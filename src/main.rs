@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
 use newsie::eval::{EvalFormat, evaluate_files};
-use newsie::{InputFormat, Inputs, PipelineBuilder, run_batches};
+use newsie::subword::{SubwordTagger, labels_json};
+use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_batches_with};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -43,6 +44,9 @@ enum Command {
     /// Semantic diff of two extraction outputs, matched by document id.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Write token-classification training windows (input_ids, attention_mask, labels) for a model's tokenizer.
+    #[command(after_help = EXIT_CODES)]
+    ExportNer(ExportNerArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,16 +56,14 @@ enum FormatArg {
     Jsonl,
 }
 
+/// What `extract` and `export-ner` share: inputs and pipeline settings.
 #[derive(Parser)]
-struct ExtractArgs {
+struct InputArgs {
     /// Files, directories (every *.txt below, sorted by path) or - for stdin. None: stdin.
     inputs: Vec<PathBuf>,
     /// How to read inputs: auto treats *.jsonl files as JSONL ({"id","text","date"?} per line), everything else (stdin too) as one text document.
     #[arg(long, value_enum, default_value = "auto")]
     input_format: FormatArg,
-    /// Write the records here (atomically: a temporary file renamed on success). Default: stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date").
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
@@ -77,12 +79,45 @@ struct ExtractArgs {
     /// Documents larger than this many bytes get an error record instead of being processed.
     #[arg(long, default_value_t = newsie::pipeline::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
+    /// Documents per parallel batch (memory is bounded by a few batches).
+    #[arg(long, default_value_t = 512, hide = true)]
+    batch_docs: usize,
+}
+
+#[derive(Parser)]
+struct ExtractArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Write the records here (atomically: a temporary file renamed on success). Default: stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Add each document's model tokens ("tokens": ids, offsets, BIO tags) with this tokenizer.json.
+    #[arg(long, value_name = "PATH")]
+    tokenizer: Option<PathBuf>,
     /// Print the time spent per stage to stderr at the end.
     #[arg(long)]
     timings: bool,
-    /// Documents per parallel batch (memory is bounded by one batch).
-    #[arg(long, default_value_t = 512, hide = true)]
-    batch_docs: usize,
+}
+
+#[derive(Parser)]
+struct ExportNerArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The model's tokenizer.json.
+    #[arg(long, value_name = "PATH")]
+    tokenizer: PathBuf,
+    /// Tokens per window, special tokens included.
+    #[arg(long, default_value_t = 512)]
+    max_length: usize,
+    /// Tokens shared by consecutive windows of a document.
+    #[arg(long, default_value_t = 64)]
+    stride: usize,
+    /// Write the windows here (atomically). Default: stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Where to write the label list (id2label, label2id). Default: labels.json beside --output, or in the current directory.
+    #[arg(long, value_name = "PATH")]
+    labels: Option<PathBuf>,
 }
 
 #[derive(Parser)]
@@ -157,6 +192,7 @@ fn main() -> ExitCode {
         Command::Extract(a) => extract(a),
         Command::Eval(a) => eval(a),
         Command::Diff(a) => diff(a),
+        Command::ExportNer(a) => export_ner(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -230,54 +266,79 @@ impl Write for Output {
     }
 }
 
-fn extract(a: ExtractArgs) -> Result<u8> {
-    let mut builder = PipelineBuilder::new()
-        .default_dct(a.dct)
-        .max_doc_bytes(a.max_doc_bytes);
-    if a.no_builtin_gazetteers {
-        builder = builder.without_builtin_gazetteers();
+impl InputArgs {
+    fn pipeline(&self, tokenizer: Option<&Path>) -> Result<newsie::Pipeline> {
+        let mut builder = PipelineBuilder::new()
+            .default_dct(self.dct)
+            .max_doc_bytes(self.max_doc_bytes);
+        if self.no_builtin_gazetteers {
+            builder = builder.without_builtin_gazetteers();
+        }
+        for g in &self.gazetteers {
+            builder = builder.gazetteer_file(g);
+        }
+        if let Some(t) = tokenizer {
+            builder = builder.tokenizer_file(t);
+        }
+        Ok(builder.build()?)
     }
-    for g in &a.gazetteers {
-        builder = builder.gazetteer_file(g);
-    }
-    let pipeline = builder.build()?;
-    let jobs = a.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .context("cannot start worker threads")?;
-    let format = match a.input_format {
-        FormatArg::Auto => InputFormat::Auto,
-        FormatArg::Text => InputFormat::Text,
-        FormatArg::Jsonl => InputFormat::Jsonl,
-    };
-    let inputs = Inputs::new(&a.inputs, format, a.max_doc_bytes);
-    let mut out = Output::open(a.output.as_deref())?;
 
-    let progress = if std::io::stderr().is_terminal() {
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs.unwrap_or(0))
+            .build()
+            .context("cannot start worker threads")
+    }
+
+    fn inputs(&self) -> Inputs {
+        let format = match self.input_format {
+            FormatArg::Auto => InputFormat::Auto,
+            FormatArg::Text => InputFormat::Text,
+            FormatArg::Jsonl => InputFormat::Jsonl,
+        };
+        Inputs::new(&self.inputs, format, self.max_doc_bytes)
+    }
+}
+
+/// A progress line on stderr when it is a terminal, past a handful of documents.
+fn progress() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        Some(pb)
-    } else {
-        None
-    };
+        pb
+    })
+}
+
+fn show(progress: &Option<indicatif::ProgressBar>, s: &RunSummary) {
+    if let Some(pb) = progress.as_ref().filter(|_| s.documents > 8) {
+        pb.set_message(format!(
+            "{} documents, {:.1} MB, {} errors",
+            s.documents,
+            s.bytes as f64 / 1e6,
+            s.errors
+        ));
+        pb.tick();
+    }
+}
+
+fn extract(a: ExtractArgs) -> Result<u8> {
+    let pipeline = a.input.pipeline(a.tokenizer.as_deref())?;
+    let pool = a.input.pool()?;
+    let mut out = Output::open(a.output.as_deref())?;
+    let progress = progress();
     let started = std::time::Instant::now();
     let summary = pool.install(|| {
-        run_batches(&pipeline, inputs, &mut out, a.batch_docs, 8 << 20, |s| {
-            // Only worth showing past a handful of documents.
-            if let Some(pb) = progress.as_ref().filter(|_| s.documents > 8) {
-                pb.set_message(format!(
-                    "{} documents, {:.1} MB, {} errors",
-                    s.documents,
-                    s.bytes as f64 / 1e6,
-                    s.errors
-                ));
-                pb.tick();
-            }
-        })
+        run_batches(
+            &pipeline,
+            a.input.inputs(),
+            &mut out,
+            a.input.batch_docs,
+            8 << 20,
+            |s| show(&progress, s),
+        )
     })?;
     out.finish()?;
     if let Some(pb) = progress {
@@ -302,6 +363,65 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             );
         }
     }
+    Ok(if summary.errors > 0 { 1 } else { 0 })
+}
+
+fn export_ner(a: ExportNerArgs) -> Result<u8> {
+    let pipeline = a.input.pipeline(None)?;
+    let subword = SubwordTagger::from_file(&a.tokenizer)?;
+    let pool = a.input.pool()?;
+    let labels_path =
+        a.labels
+            .clone()
+            .unwrap_or_else(|| match a.output.as_deref().and_then(Path::parent) {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.join("labels.json"),
+                _ => PathBuf::from("labels.json"),
+            });
+    let mut out = Output::open(a.output.as_deref())?;
+    let progress = progress();
+    let to_windows = |input: newsie::InputDoc| -> (String, bool) {
+        let (id, source) = (input.id.clone(), input.source.clone());
+        let content = match input.content {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("newsie export-ner: {source}: {e}");
+                return (String::new(), true);
+            }
+        };
+        let doc = pipeline.process_text(&id, &source, &content.text, content.date);
+        let rec = newsie::Record::from_document(&doc);
+        match subword.windows(&doc.text, &rec, a.max_length, a.stride) {
+            Ok(windows) => {
+                let mut text = String::new();
+                for w in windows {
+                    text += &serde_json::to_string(&w).unwrap_or_default();
+                    text.push('\n');
+                }
+                (text, false)
+            }
+            Err(e) => {
+                eprintln!("newsie export-ner: {source}: {e}");
+                (String::new(), true)
+            }
+        }
+    };
+    let summary = pool.install(|| {
+        run_batches_with(
+            a.input.inputs(),
+            &mut out,
+            a.input.batch_docs,
+            8 << 20,
+            to_windows,
+            |s| show(&progress, s),
+        )
+    })?;
+    out.finish()?;
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let labels = serde_json::to_string_pretty(&labels_json())? + "\n";
+    std::fs::write(&labels_path, labels)
+        .with_context(|| format!("cannot write {}", labels_path.display()))?;
     Ok(if summary.errors > 0 { 1 } else { 0 })
 }
 

@@ -13,7 +13,7 @@ use crate::dates::DateTagger;
 use crate::dct::DctDetector;
 use crate::document::Document;
 use crate::entities::EntityTagger;
-use crate::error::GazetteerError;
+use crate::error::{GazetteerError, TokenizerError};
 use crate::gazetteer::Gazetteer;
 use crate::input::InputDoc;
 use crate::money::MoneyTagger;
@@ -21,7 +21,19 @@ use crate::record::Record;
 use crate::relations::RelationExtractor;
 use crate::sentences::SentenceSplitter;
 use crate::stage::Stage;
+use crate::subword::SubwordTagger;
 use crate::tokenize::Tokenizer;
+
+/// Why a pipeline could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A gazetteer is missing or invalid.
+    #[error(transparent)]
+    Gazetteer(#[from] GazetteerError),
+    /// The tokenizer could not be loaded.
+    #[error(transparent)]
+    Tokenizer(#[from] TokenizerError),
+}
 
 /// Default `--max-doc-bytes`: 16 MiB (news articles are kilobytes; this bounds memory).
 pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
@@ -35,6 +47,7 @@ pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct PipelineBuilder {
+    tokenizer_file: Option<PathBuf>,
     gazetteer_files: Vec<PathBuf>,
     no_builtin: bool,
     dct: Option<NaiveDate>,
@@ -50,6 +63,12 @@ impl PipelineBuilder {
     /// Adds a user gazetteer file (same format as `gazetteers/*.tsv`).
     pub fn gazetteer_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.gazetteer_files.push(path.into());
+        self
+    }
+
+    /// Adds the model-token layer (`tokens`) with this `tokenizer.json`.
+    pub fn tokenizer_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tokenizer_file = Some(path.into());
         self
     }
 
@@ -72,7 +91,7 @@ impl PipelineBuilder {
     }
 
     /// Loads gazetteers and compiles every automaton and pattern.
-    pub fn build(self) -> Result<Pipeline, GazetteerError> {
+    pub fn build(self) -> Result<Pipeline, BuildError> {
         let mut gazetteer = if self.no_builtin {
             Gazetteer::default()
         } else {
@@ -93,7 +112,12 @@ impl PipelineBuilder {
             Box::new(relations),
         ];
         let timings = stages.iter().map(|_| AtomicU64::new(0)).collect();
+        let subword = match &self.tokenizer_file {
+            Some(path) => Some(SubwordTagger::from_file(path)?),
+            None => None,
+        };
         Ok(Pipeline {
+            subword,
             stages,
             timings,
             max_doc_bytes: self.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES),
@@ -104,6 +128,8 @@ impl PipelineBuilder {
 /// The built pipeline. `Sync`: one instance serves every worker thread.
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
+    /// The model-token layer, when a tokenizer was given.
+    subword: Option<SubwordTagger>,
     /// Nanoseconds spent per stage (summed over threads).
     timings: Vec<AtomicU64>,
     max_doc_bytes: usize,
@@ -147,7 +173,16 @@ impl Pipeline {
                 doc.dct = content.date;
                 doc.warnings = content.warnings;
                 self.run(&mut doc);
-                Record::from_document(&doc)
+                let mut rec = Record::from_document(&doc);
+                if let Some(subword) = &self.subword {
+                    match subword.layer(&doc.text, &rec) {
+                        Ok(layer) => rec.tokens = serde_json::to_value(layer).ok(),
+                        Err(e) => {
+                            return Record::error(rec.id, rec.source, format!("tokenizer: {e}"));
+                        }
+                    }
+                }
+                rec
             }
         }
     }
@@ -189,6 +224,26 @@ pub fn run_batches<W: Write + Send>(
     out: &mut W,
     batch_docs: usize,
     batch_bytes: usize,
+    on_batch: impl FnMut(&RunSummary) + Send,
+) -> std::io::Result<RunSummary> {
+    let to_line = |doc: InputDoc| {
+        let rec = pipeline.process(doc);
+        let mut line = rec.to_line();
+        line.push('\n');
+        (line, rec.is_error())
+    };
+    run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
+}
+
+/// [`run_batches`] with any per-document step: `process` turns one input
+/// document into its output text (any number of complete lines) and whether it
+/// failed. Used by `newsie export-ner`, which writes several windows per document.
+pub fn run_batches_with<W: Write + Send>(
+    inputs: impl Iterator<Item = InputDoc> + Send,
+    out: &mut W,
+    batch_docs: usize,
+    batch_bytes: usize,
+    process: impl Fn(InputDoc) -> (String, bool) + Sync,
     mut on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     use std::sync::mpsc::sync_channel;
@@ -214,9 +269,8 @@ pub fn run_batches<W: Write + Send>(
         let writer = scope.spawn(move || -> std::io::Result<RunSummary> {
             let mut summary = RunSummary::default();
             for (lines, bytes) in lines_rx {
-                for (line, is_error) in &lines {
-                    out.write_all(line.as_bytes())?;
-                    out.write_all(b"\n")?;
+                for (text, is_error) in &lines {
+                    out.write_all(text.as_bytes())?;
                     summary.documents += 1;
                     summary.errors += usize::from(*is_error);
                 }
@@ -227,13 +281,7 @@ pub fn run_batches<W: Write + Send>(
             Ok(summary)
         });
         for (batch, bytes) in batch_rx {
-            let lines: Vec<(String, bool)> = batch
-                .into_par_iter()
-                .map(|doc| {
-                    let rec = pipeline.process(doc);
-                    (rec.to_line(), rec.is_error())
-                })
-                .collect();
+            let lines: Vec<(String, bool)> = batch.into_par_iter().map(&process).collect();
             if lines_tx.send((lines, bytes)).is_err() {
                 break; // the writer failed; it returns the error
             }

@@ -635,3 +635,142 @@ fn very_long_lines_and_large_documents() {
             .any(|e| e.id == "tencent" && e.mentions.len() > 1000)
     );
 }
+
+/// ids and offsets equal what Python's `tokenizers` gives (recorded by
+/// scripts/train_tokenizers.py), and every mention's first token is `B-<TYPE>`.
+#[test]
+fn extract_with_tokenizer_matches_python() {
+    for name in ["wordpiece", "bpe"] {
+        let tok = root().join(format!("fixtures/tokenizers/{name}-seeds.json"));
+        let out = run(bin()
+            .args(["extract", "--tokenizer"])
+            .arg(&tok)
+            .arg(seeds_dir()));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = std::fs::read_to_string(
+            root().join(format!("fixtures/tokenizers/{name}-seeds.expected.jsonl")),
+        )
+        .unwrap();
+        let recs = records(&out.stdout);
+        for (rec, line) in recs.iter().zip(expected.lines()) {
+            let want: serde_json::Value = serde_json::from_str(line).unwrap();
+            let tokens = rec.tokens.as_ref().expect("tokens");
+            assert_eq!(want["id"], rec.id.as_str());
+            assert_eq!(tokens["ids"], want["ids"], "{name} {}", rec.id);
+            assert_eq!(tokens["offsets"], want["offsets"], "{name} {}", rec.id);
+            let offsets: Vec<(u64, u64)> = tokens["offsets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| (o[0].as_u64().unwrap(), o[1].as_u64().unwrap()))
+                .collect();
+            for e in &rec.entities {
+                for m in &e.mentions {
+                    let first = offsets
+                        .iter()
+                        .position(|&(s, t)| t > s && s >= m.start as u64)
+                        .expect("a token at the mention");
+                    assert_eq!(
+                        tokens["tags"][first],
+                        format!("B-{}", e.kind),
+                        "{name} {}: {:?}",
+                        rec.id,
+                        m.text
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn export_ner_writes_windows_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("train.jsonl");
+    let tok = root().join("fixtures/tokenizers/wordpiece-seeds.json");
+    let out = run(bin()
+        .args([
+            "export-ner",
+            "--max-length",
+            "128",
+            "--stride",
+            "16",
+            "--tokenizer",
+        ])
+        .arg(&tok)
+        .arg("-o")
+        .arg(&out_path)
+        .arg(seeds_dir()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let labels: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("labels.json")).unwrap())
+            .unwrap();
+    assert_eq!(labels["id2label"]["0"], "O");
+    let windows: Vec<serde_json::Value> = std::fs::read_to_string(&out_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The longest seed (1,013 tokens) needs ceil((1013 - 126) / 110) + 1 = 10 windows.
+    assert_eq!(
+        windows
+            .iter()
+            .filter(|w| w["id"] == "001_0ff5688e478deb7b")
+            .count(),
+        10
+    );
+    for w in &windows {
+        let n = w["input_ids"].as_array().unwrap().len();
+        assert!(n <= 128);
+        assert_eq!(w["labels"].as_array().unwrap().len(), n);
+        assert_eq!(w["labels"][0], -100);
+        assert_eq!(w["labels"][n - 1], -100);
+    }
+}
+
+#[test]
+fn tokenizer_agrees_with_python_live_when_present() {
+    let probe = Command::new("python3")
+        .args(["-c", "import tokenizers"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 with the tokenizers package is not available");
+        return;
+    }
+    let tok = root().join("fixtures/tokenizers/wordpiece-seeds.json");
+    let script = "import json,sys\nfrom tokenizers import Tokenizer\nt=Tokenizer.from_file(sys.argv[1])\nfor p in sys.argv[2:]:\n    e=t.encode(open(p,encoding='utf-8').read(),add_special_tokens=False)\n    print(json.dumps({'ids':e.ids,'offsets':[list(o) for o in e.offsets]}))";
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    seeds.sort();
+    let py = run(Command::new("python3")
+        .args(["-c", script])
+        .arg(&tok)
+        .args(&seeds));
+    let ours = records(
+        &run(bin()
+            .args(["extract", "--tokenizer"])
+            .arg(&tok)
+            .arg(seeds_dir()))
+        .stdout,
+    );
+    for (line, rec) in String::from_utf8_lossy(&py.stdout).lines().zip(&ours) {
+        let want: serde_json::Value = serde_json::from_str(line).unwrap();
+        let tokens = rec.tokens.as_ref().unwrap();
+        assert_eq!(
+            (&tokens["ids"], &tokens["offsets"]),
+            (&want["ids"], &want["offsets"])
+        );
+    }
+}
