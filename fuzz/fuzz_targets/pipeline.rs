@@ -2,7 +2,10 @@
 //! `newsie extract` reads a file, processed (with and without a document
 //! date), and every span of the record is checked against the text.
 //!
-//!   cargo fuzz run pipeline            (from the repository root)
+//!   RUSTC_BOOTSTRAP=1 cargo fuzz run pipeline fuzz/corpus/pipeline fixtures/seeds
+//!
+//! (from the repository root; RUSTC_BOOTSTRAP lets the stable toolchain take
+//! the sanitizer flags cargo-fuzz passes).
 #![no_main]
 
 use std::sync::LazyLock;
