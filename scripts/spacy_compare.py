@@ -5,8 +5,8 @@ usage: spacy_compare.py INPUT OUT.jsonl
 INPUT is a JSONL file ({"id", "text"} per line) or a directory of *.txt files.
 Prints the throughput to stderr. Labels map onto the contract: PERSON, ORG,
 GPE, PRODUCT mentions (ids are lowercase surfaces: spaCy does no linking),
-MONEY, PERCENT and DATE spans (values: spaCy does not normalise them, so they
-are null).
+MONEY and DATE spans (spaCy does not normalise them: values are null) and
+PERCENT spans (value: the first number in the span).
 """
 import json
 import os
@@ -49,7 +49,10 @@ def main():
                 elif e.label_ == "MONEY":
                     money.append({**span, "value": None, "currency": None, "approx": False, "equivalent_of": None})
                 elif e.label_ == "PERCENT":
-                    percents.append({**span, "value": None, "modifier": None})
+                    # spaCy does not normalise; give it the first number in the span.
+                    num = re.search(r"\d+(?:\.\d+)?", e.text)
+                    value = float(num.group()) if num else None
+                    percents.append({**span, "value": value, "modifier": None})
                 elif e.label_ == "DATE":
                     dates.append({**span, "type": "DATE", "value": None})
             rec = {"id": doc_id, "source": src, "dct": None, "entities": list(ents.values()),
