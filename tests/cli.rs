@@ -74,6 +74,25 @@ fn seed_texts() -> Vec<(String, String)> {
         .collect()
 }
 
+/// `newsie extract -o DIR/pred.jsonl fixtures/seeds` (relative paths, as a user
+/// runs it); returns the temporary directory (kept alive) and the output path.
+fn extract_seeds_to_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pred = dir.path().join("pred.jsonl");
+    let out = run(bin()
+        .args(["extract", "-o"])
+        .arg(&pred)
+        .arg("fixtures/seeds")
+        .current_dir(root()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, pred)
+}
+
 /// Every span of a record equals the document text at its code-point offsets.
 fn assert_spans_exact(rec: &Record, text: &str) {
     let chars: Vec<char> = text.chars().collect();
@@ -200,14 +219,7 @@ fn snapshots_of_every_seed() {
 /// The dev thresholds of issues 2–4, asserted with `newsie eval`'s library.
 #[test]
 fn accuracy_on_the_dev_gold() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let pred = dir.path().join("pred.jsonl");
-    let out = run(bin()
-        .args(["extract", "-o"])
-        .arg(&pred)
-        .arg("fixtures/seeds")
-        .current_dir(root()));
-    assert_eq!(out.status.code(), Some(0));
+    let (_dir, pred) = extract_seeds_to_file();
     let report = evaluate_files(&gold(), &pred).expect("evaluate");
     let thresholds = [
         ("entities", 0.95),
@@ -237,13 +249,7 @@ fn eval_agrees_with_score_py_when_present() {
         eprintln!("skipped: ../shared/eval/score.py or python3 not available");
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let pred = dir.path().join("pred.jsonl");
-    run(bin()
-        .args(["extract", "-o"])
-        .arg(&pred)
-        .arg("fixtures/seeds")
-        .current_dir(root()));
+    let (dir, pred) = extract_seeds_to_file();
     // Also score a prediction that is empty for one document and has an error record.
     let partial = dir.path().join("partial.jsonl");
     let text = std::fs::read_to_string(&pred).unwrap();
@@ -309,13 +315,7 @@ fn eval_min_thresholds_set_the_exit_code() {
 
 #[test]
 fn diff_finds_a_removed_mention() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let a = dir.path().join("a.jsonl");
-    run(bin()
-        .args(["extract", "-o"])
-        .arg(&a)
-        .arg("fixtures/seeds")
-        .current_dir(root()));
+    let (dir, a) = extract_seeds_to_file();
     let same = run(bin().args(["diff"]).arg(&a).arg(&a));
     assert_eq!(
         same.status.code(),
