@@ -43,6 +43,7 @@ pub mod money;
 pub mod pipeline;
 pub mod record;
 pub mod relations;
+pub mod report;
 pub mod sentences;
 pub mod stage;
 pub mod subword;

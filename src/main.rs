@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
 use newsie::eval::{EvalFormat, evaluate_files};
+use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
 use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_batches_with};
 
@@ -44,6 +45,9 @@ enum Command {
     /// Semantic diff of two extraction outputs, matched by document id.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Write a self-contained HTML report of the extractions (highlights, values, relations).
+    #[command(after_help = EXIT_CODES)]
+    Render(RenderArgs),
     /// Write token-classification training windows (input_ids, attention_mask, labels) for a model's tokenizer.
     #[command(after_help = EXIT_CODES)]
     ExportNer(ExportNerArgs),
@@ -121,6 +125,21 @@ struct ExportNerArgs {
 }
 
 #[derive(Parser)]
+struct RenderArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Where to write the report.
+    #[arg(short, long, default_value = "report.html")]
+    output: PathBuf,
+    /// Render these existing records (JSONL, matched by id) instead of running the pipeline; the inputs supply the texts.
+    #[arg(long, value_name = "OUT.jsonl")]
+    records: Option<PathBuf>,
+    /// Show at most this many documents (the page says so when there were more).
+    #[arg(long, default_value_t = 300)]
+    max_docs: usize,
+}
+
+#[derive(Parser)]
 struct EvalArgs {
     /// Gold records (JSONL).
     gold: PathBuf,
@@ -193,6 +212,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => eval(a),
         Command::Diff(a) => diff(a),
         Command::ExportNer(a) => export_ner(a),
+        Command::Render(a) => render(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -423,6 +443,80 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
     std::fs::write(&labels_path, labels)
         .with_context(|| format!("cannot write {}", labels_path.display()))?;
     Ok(if summary.errors > 0 { 1 } else { 0 })
+}
+
+fn render(a: RenderArgs) -> Result<u8> {
+    use rayon::prelude::*;
+    let mut inputs = a.input.inputs().peekable();
+    let chosen: Vec<newsie::InputDoc> = inputs.by_ref().take(a.max_docs).collect();
+    let capped = inputs.peek().is_some();
+    let texts: Vec<String> = chosen
+        .iter()
+        .map(|d| {
+            d.content
+                .as_ref()
+                .map(|c| c.text.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let records: Vec<newsie::Record> = match &a.records {
+        Some(path) => {
+            let wanted: std::collections::HashSet<&str> =
+                chosen.iter().map(|d| d.id.as_str()).collect();
+            let mut by_id: std::collections::HashMap<String, newsie::Record> =
+                std::collections::HashMap::new();
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+                let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let rec: newsie::Record = serde_json::from_str(&line).with_context(|| {
+                    format!("{}:{}: not a newsie record", path.display(), n + 1)
+                })?;
+                if wanted.contains(rec.id.as_str()) {
+                    by_id.insert(rec.id.clone(), rec);
+                }
+            }
+            chosen
+                .iter()
+                .map(|d| {
+                    by_id.remove(&d.id).unwrap_or_else(|| {
+                        newsie::Record::error(
+                            &d.id,
+                            &d.source,
+                            format!("no record with this id in {}", path.display()),
+                        )
+                    })
+                })
+                .collect()
+        }
+        None => {
+            let pipeline = a.input.pipeline(None)?;
+            a.input.pool()?.install(|| {
+                chosen
+                    .into_par_iter()
+                    .map(|d| pipeline.process(d))
+                    .collect()
+            })
+        }
+    };
+    let docs: Vec<ReportDoc> = records
+        .iter()
+        .zip(&texts)
+        .map(|(record, text)| ReportDoc { record, text })
+        .collect();
+    let html =
+        newsie::report::render(&docs, capped, a.max_docs).context("cannot render the report")?;
+    let mut out = Output::open(Some(&a.output))?;
+    out.write_all(html.as_bytes())?;
+    out.finish()?;
+    Ok(if records.iter().any(|r| r.is_error()) {
+        1
+    } else {
+        0
+    })
 }
 
 fn eval(a: EvalArgs) -> Result<u8> {

@@ -774,3 +774,160 @@ fn tokenizer_agrees_with_python_live_when_present() {
         );
     }
 }
+
+/// Headless Chromium, or None (the test is skipped outside CI; in CI, `.ci/run` installs it).
+fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(PathBuf::from);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing: .ci/run installs it (apt-get install -y chromium)"
+        );
+        eprintln!("skipped: chromium not installed");
+    }
+    found
+}
+
+fn headless(chrome: &Path, args: &[&str], url: &str) -> Output {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(chrome);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=5000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(args)
+    .arg(url);
+    run(&mut cmd)
+}
+
+/// The page's own check in the live DOM (`#selftest`), read from the dumped DOM.
+fn selftest(chrome: &Path, page: &Path) -> serde_json::Value {
+    let out = headless(
+        chrome,
+        &["--dump-dom"],
+        &format!("file://{}#selftest", page.display()),
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"selftest\">").expect("selftest element")
+        + "<pre id=\"selftest\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("selftest output {json:?}: {e}"))
+}
+
+#[test]
+fn report_in_headless_chromium() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let out = run(bin().args(["render", "-o"]).arg(&page).arg(seeds_dir()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Every span of every record is one highlight; every relation click lights its evidence.
+    let recs = records(&run(bin().arg("extract").arg(seeds_dir())).stdout);
+    let result = selftest(&chrome, &page);
+    let docs = result["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), recs.len());
+    for (doc, rec) in docs.iter().zip(&recs) {
+        let spans: usize = rec.entities.iter().map(|e| e.mentions.len()).sum::<usize>()
+            + rec.money.len()
+            + rec.percents.len()
+            + rec.dates.len();
+        assert_eq!(doc["id"], rec.id.as_str());
+        assert_eq!(doc["marks"], spans, "{}", rec.id);
+    }
+    let relations: usize = recs.iter().map(|r| r.relations.len()).sum();
+    assert!(relations > 0);
+    assert_eq!(result["relations"], relations);
+    assert_eq!(result["relations_ok"], relations);
+
+    // A screenshot for people (and the README).
+    let shot = root().join("target/report.png");
+    let _ = std::fs::create_dir_all(root().join("target"));
+    let _ = std::fs::remove_file(&shot);
+    headless(
+        &chrome,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1280,1400",
+        ],
+        &format!("file://{}", page.display()),
+    );
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+}
+
+#[test]
+fn report_escapes_hostile_text_in_the_browser() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("evil.txt");
+    write(
+        &input,
+        b"Tencent <script>window.__pwned = 1</script> said \"><img src=x onerror=\"window.__pwned=1\"> and '><svg onload=window.__pwned=1>.",
+    );
+    let page = dir.path().join("evil.html");
+    let out = run(bin().args(["render", "-o"]).arg(&page).arg(&input));
+    assert_eq!(out.status.code(), Some(0));
+    let result = selftest(&chrome, &page);
+    assert_eq!(result["pwned"], false);
+    assert_eq!(result["images"], 0);
+    let dom = String::from_utf8_lossy(
+        &headless(
+            &chrome,
+            &["--dump-dom"],
+            &format!("file://{}", page.display()),
+        )
+        .stdout,
+    )
+    .into_owned();
+    assert!(
+        !dom.contains("<img") && !dom.contains("<svg"),
+        "markup from the article reached the DOM"
+    );
+    assert!(dom.contains("&lt;script&gt;window.__pwned = 1&lt;/script&gt;"));
+}
+
+#[test]
+fn render_existing_records_and_cap() {
+    let (dir, pred) = extract_seeds_to_file();
+    let page = dir.path().join("r.html");
+    let out = run(bin()
+        .args(["render", "--max-docs", "2", "--records"])
+        .arg(&pred)
+        .arg("-o")
+        .arg(&page)
+        .arg(seeds_dir()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<section class=\"doc\"").count(), 2);
+    assert!(html.contains("only the first 2 are shown (--max-docs 2)"));
+}

@@ -1,0 +1,368 @@
+//! `newsie render`: a self-contained HTML report of records (inline CSS and
+//! JS, no network), rendered with minijinja, which escapes every value: article
+//! text is always text, never markup.
+//!
+//! Each document's text is written as a flat list of events (open a sentence,
+//! open a highlight, text, close …) so the template nests the tags itself.
+//! Highlights (mentions, money, percents, dates) nest inside sentences; a
+//! highlight that would cross the end of the element around it is clipped there,
+//! so every span of the record is exactly one `<mark>`.
+
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::record::Record;
+
+const TEMPLATE: &str = include_str!("report.html");
+
+/// The highlight types, in filter order.
+pub const TYPES: [&str; 7] = [
+    "PERSON", "ORG", "GPE", "PRODUCT", "MONEY", "PERCENT", "DATE",
+];
+
+/// A record and the text it was made from.
+pub struct ReportDoc<'a> {
+    /// The record (full or error).
+    pub record: &'a Record,
+    /// The document text (empty for error records).
+    pub text: &'a str,
+}
+
+#[derive(Serialize, Default)]
+struct Counts {
+    entities: usize,
+    mentions: usize,
+    money: usize,
+    percents: usize,
+    dates: usize,
+    relations: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct MarkAttrs {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Marks with the same key light up together (the entity id; else the span).
+    key: String,
+    title: String,
+}
+
+#[derive(Serialize, Default)]
+struct Event {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_sentence: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_mark: Option<MarkAttrs>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    close_sentence: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    close_mark: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RelationRow {
+    #[serde(rename = "type")]
+    kind: String,
+    head: String,
+    tail: String,
+    rule: String,
+    sentence: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct DocView {
+    id: String,
+    source: String,
+    dct: Option<String>,
+    error: Option<String>,
+    warnings: Vec<String>,
+    counts: Counts,
+    expected_spans: usize,
+    events: Vec<Event>,
+    relations: Vec<RelationRow>,
+}
+
+enum Item {
+    Sentence(usize),
+    Mark(MarkAttrs),
+}
+
+/// Turns a text and its spans (code points) into nested open/text/close events.
+fn events(text: &str, mut items: Vec<(usize, usize, Item)>) -> Vec<Event> {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    // Outer first at equal starts: longer spans, and sentences before marks.
+    items.sort_by_key(|(s, e, it)| (*s, std::cmp::Reverse(*e), matches!(it, Item::Mark(_))));
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, bool)> = Vec::new(); // (end, is_sentence)
+    let mut pos = 0;
+    let text_between = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    let close_until =
+        |target: usize, stack: &mut Vec<(usize, bool)>, out: &mut Vec<Event>, pos: &mut usize| {
+            while let Some(&(end, sentence)) = stack.last() {
+                if end > target {
+                    break;
+                }
+                if *pos < end {
+                    out.push(Event {
+                        text: text_between(*pos, end),
+                        ..Event::default()
+                    });
+                    *pos = end;
+                }
+                out.push(Event {
+                    close_sentence: sentence,
+                    close_mark: !sentence,
+                    ..Event::default()
+                });
+                stack.pop();
+            }
+        };
+    for (start, end, item) in items {
+        let (start, end) = (start.min(n), end.min(n));
+        close_until(start, &mut stack, &mut out, &mut pos);
+        if pos < start {
+            out.push(Event {
+                text: text_between(pos, start),
+                ..Event::default()
+            });
+            pos = start;
+        }
+        let end = stack.last().map_or(end, |&(outer, _)| end.min(outer));
+        match item {
+            Item::Sentence(i) => {
+                out.push(Event {
+                    open_sentence: Some(i),
+                    ..Event::default()
+                });
+                stack.push((end, true));
+            }
+            Item::Mark(attrs) => {
+                out.push(Event {
+                    open_mark: Some(attrs),
+                    ..Event::default()
+                });
+                stack.push((end.max(start), false));
+            }
+        }
+    }
+    close_until(usize::MAX, &mut stack, &mut out, &mut pos);
+    if pos < n {
+        out.push(Event {
+            text: text_between(pos, n),
+            ..Event::default()
+        });
+    }
+    out
+}
+
+fn doc_view(doc: &ReportDoc) -> DocView {
+    let r = doc.record;
+    let sentences = r.sentences.clone().unwrap_or_default();
+    let mut items: Vec<(usize, usize, Item)> = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        items.push((s.start, s.end, Item::Sentence(i)));
+    }
+    for e in &r.entities {
+        let kind = TYPES
+            .iter()
+            .find(|t| **t == e.kind)
+            .copied()
+            .unwrap_or("ORG");
+        for m in &e.mentions {
+            let title = format!("{} {} ({})", e.kind, e.id, e.name);
+            items.push((
+                m.start,
+                m.end,
+                Item::Mark(MarkAttrs {
+                    kind,
+                    key: e.id.clone(),
+                    title,
+                }),
+            ));
+        }
+    }
+    for (i, m) in r.money.iter().enumerate() {
+        let mut title = format!("MONEY {} {}", m.value, m.currency.as_deref().unwrap_or("?"));
+        if m.approx {
+            title += " (approx.)";
+        }
+        if let Some(k) = m.equivalent_of {
+            title += &format!(" = money #{k}");
+        }
+        items.push((
+            m.start,
+            m.end,
+            Item::Mark(MarkAttrs {
+                kind: "MONEY",
+                key: format!("money-{i}"),
+                title,
+            }),
+        ));
+    }
+    for (i, p) in r.percents.iter().enumerate() {
+        let title = format!(
+            "PERCENT {}{}",
+            p.value,
+            p.modifier
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
+        );
+        items.push((
+            p.start,
+            p.end,
+            Item::Mark(MarkAttrs {
+                kind: "PERCENT",
+                key: format!("percent-{i}"),
+                title,
+            }),
+        ));
+    }
+    for (i, d) in r.dates.iter().enumerate() {
+        let title = format!("{} {}", d.kind, d.value.as_deref().unwrap_or("(no value)"));
+        items.push((
+            d.start,
+            d.end,
+            Item::Mark(MarkAttrs {
+                kind: "DATE",
+                key: format!("date-{i}"),
+                title,
+            }),
+        ));
+    }
+    let mentions: usize = r.entities.iter().map(|e| e.mentions.len()).sum();
+    let expected_spans = mentions + r.money.len() + r.percents.len() + r.dates.len();
+    let relations = r
+        .relations
+        .iter()
+        .map(|rel| RelationRow {
+            kind: rel.kind.clone(),
+            head: rel.head.clone(),
+            tail: rel.tail.clone(),
+            rule: rel.rule.clone().unwrap_or_default(),
+            sentence: rel.evidence.as_ref().and_then(|ev| {
+                sentences
+                    .iter()
+                    .position(|s| s.start == ev.start && s.end == ev.end)
+            }),
+        })
+        .collect();
+    DocView {
+        id: r.id.clone(),
+        source: r.source.clone(),
+        dct: r.dct.clone(),
+        error: r.error.clone(),
+        warnings: r.warnings.clone().unwrap_or_default(),
+        counts: Counts {
+            entities: r.entities.len(),
+            mentions,
+            money: r.money.len(),
+            percents: r.percents.len(),
+            dates: r.dates.len(),
+            relations: r.relations.len(),
+        },
+        expected_spans,
+        events: events(doc.text, items),
+        relations,
+    }
+}
+
+/// Renders the report page. `capped` says more documents were given than the
+/// `max_docs` shown.
+pub fn render(
+    docs: &[ReportDoc],
+    capped: bool,
+    max_docs: usize,
+) -> Result<String, minijinja::Error> {
+    let mut env = Environment::new();
+    // The `.html` name turns on HTML auto-escaping for every value.
+    env.add_template("report.html", TEMPLATE)?;
+    let views: Vec<DocView> = docs.iter().map(doc_view).collect();
+    env.get_template("report.html")?.render(context! {
+        docs => minijinja::Value::from(minijinja::value::Serde(&views)),
+        types => TYPES,
+        capped => capped,
+        max_docs => max_docs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::PipelineBuilder;
+
+    fn page(text: &str) -> String {
+        let pipeline = PipelineBuilder::new().build().unwrap();
+        let rec = Record::from_document(&pipeline.process_text("x<y", "a&b.txt", text, None));
+        render(&[ReportDoc { record: &rec, text }], false, 10).unwrap()
+    }
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        let html =
+            page("Tencent <script>alert(1)</script> said \"><img src=x onerror=alert(2)> & more.");
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("<img"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+        assert!(html.contains("x&lt;y"));
+    }
+
+    #[test]
+    fn every_span_is_one_mark() {
+        let text = "Alibaba’s Taobao sold $5 billion, up 4% on Monday. Tencent’s WeChat rose.";
+        let html = page(text);
+        assert_eq!(html.matches("<mark class=\"hl").count(), 7);
+        assert_eq!(html.matches("</mark>").count(), 7);
+        assert_eq!(html.matches("<span class=\"sent\"").count(), 2);
+    }
+
+    #[test]
+    fn events_nest_and_clip() {
+        let items = vec![
+            (0, 5, Item::Sentence(0)),
+            (
+                0,
+                3,
+                Item::Mark(MarkAttrs {
+                    kind: "ORG",
+                    key: "a".into(),
+                    title: String::new(),
+                }),
+            ),
+            (
+                4,
+                9,
+                Item::Mark(MarkAttrs {
+                    kind: "DATE",
+                    key: "b".into(),
+                    title: String::new(),
+                }),
+            ),
+        ];
+        let evs = events("abcdefghij", items);
+        let shape: Vec<String> = evs
+            .iter()
+            .map(|e| {
+                match (
+                    &e.open_sentence,
+                    &e.open_mark,
+                    e.close_sentence,
+                    e.close_mark,
+                ) {
+                    (Some(i), _, _, _) => format!("S{i}"),
+                    (_, Some(m), _, _) => format!("M{}", m.key),
+                    (_, _, true, _) => "/S".into(),
+                    (_, _, _, true) => "/M".into(),
+                    _ => e.text.clone(),
+                }
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            ["S0", "Ma", "abc", "/M", "d", "Mb", "e", "/M", "/S", "fghij"]
+        );
+    }
+}
