@@ -18,8 +18,8 @@ use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every document was processed (eval: all --min thresholds met; diff: no differences)
-  1  some documents produced error records, the output is still complete
-     (eval: a --min threshold was missed; diff: the outputs differ)
+  1  some documents produced error records, the output is still complete (extract:
+     0 with --allow-errors) (eval: a --min threshold was missed; diff: the outputs differ)
   2  usage or setup error: bad flags, unreadable gazetteer, unwritable output";
 
 #[derive(Parser)]
@@ -101,6 +101,11 @@ struct ExtractArgs {
     /// Print the time spent per stage to stderr at the end.
     #[arg(long)]
     timings: bool,
+    /// Exit 0 even when some documents got error records (they are still
+    /// written): for stream processors such as Spark's RDD.pipe, which fail a
+    /// task on any non-zero exit.
+    #[arg(long)]
+    allow_errors: bool,
 }
 
 #[derive(Parser)]
@@ -383,7 +388,11 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             );
         }
     }
-    Ok(if summary.errors > 0 { 1 } else { 0 })
+    Ok(if summary.errors > 0 && !a.allow_errors {
+        1
+    } else {
+        0
+    })
 }
 
 fn export_ner(a: ExportNerArgs) -> Result<u8> {

@@ -931,3 +931,121 @@ fn render_existing_records_and_cap() {
     assert_eq!(html.matches("<section class=\"doc\"").count(), 2);
     assert!(html.contains("only the first 2 are shown (--max-docs 2)"));
 }
+
+/// The Python with PySpark: `$NEWSIE_SPARK_PYTHON`, or `target/spark-venv` as
+/// `.ci/run` makes it. None (skip) outside CI when neither is there.
+fn spark_python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("NEWSIE_SPARK_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/spark-venv/bin/python"));
+    let ok = Command::new(&candidate)
+        .args(["-c", "import pyspark"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "PySpark is missing: .ci/run makes target/spark-venv"
+        );
+        eprintln!("skipped: no Python with pyspark (see README, Scaling out)");
+        return None;
+    }
+    Some(candidate)
+}
+
+fn records_by_id(text: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}"));
+            (v["id"].as_str().expect("id").to_string(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn spark_local_matches_single_process() {
+    let Some(python) = spark_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // A 2,000-document slice of the benchmark corpus.
+    let corpus = dir.path().join("corpus.jsonl");
+    let made = run(Command::new(&python)
+        .arg(root().join("scripts/make_corpus.py"))
+        .arg(seeds_dir())
+        .arg(&corpus)
+        .args(["--mb", "7.5"]));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let slice = dir.path().join("slice.jsonl");
+    let lines: Vec<String> = std::fs::read_to_string(&corpus)
+        .unwrap()
+        .lines()
+        .take(2000)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 2000);
+    std::fs::write(&slice, lines.join("\n") + "\n").unwrap();
+
+    for (input, text_mode, n) in [(seeds_dir(), true, 4), (slice.clone(), false, 2000)] {
+        let single = run(bin().arg("extract").arg(&input));
+        assert_eq!(single.status.code(), Some(0));
+        let want = records_by_id(&String::from_utf8_lossy(&single.stdout));
+        assert_eq!(want.len(), n);
+
+        let out_dir = dir.path().join(if text_mode {
+            "spark-seeds"
+        } else {
+            "spark-slice"
+        });
+        let mut cmd = Command::new(&python);
+        cmd.arg(root().join("examples/spark/extract.py"))
+            .args([
+                "--master",
+                "local[2]",
+                "--partitions",
+                "3",
+                "--newsie",
+                env!("CARGO_BIN_EXE_newsie"),
+            ])
+            .arg(&input)
+            .arg(&out_dir);
+        if text_mode {
+            cmd.arg("--text");
+        }
+        let spark = run(&mut cmd);
+        assert!(
+            spark.status.success(),
+            "spark failed: {}",
+            String::from_utf8_lossy(&spark.stderr)
+        );
+        let mut text = String::new();
+        for part in std::fs::read_dir(&out_dir).unwrap() {
+            let p = part.unwrap().path();
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("part-")
+            {
+                text += &std::fs::read_to_string(&p).unwrap();
+            }
+        }
+        assert_eq!(
+            text.lines().filter(|l| !l.trim().is_empty()).count(),
+            n,
+            "one record per input"
+        );
+        let got = records_by_id(&text);
+        assert_eq!(got.len(), n);
+        for (id, rec) in &want {
+            assert_eq!(
+                got.get(id),
+                Some(rec),
+                "record {id} differs between Spark and one process"
+            );
+        }
+    }
+}
