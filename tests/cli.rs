@@ -48,6 +48,17 @@ fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+/// The process exited with `code`; otherwise show what it printed.
+fn assert_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn records(stdout: &[u8]) -> Vec<Record> {
     String::from_utf8(stdout.to_vec())
         .expect("UTF-8 output")
@@ -84,12 +95,7 @@ fn extract_seeds_to_file() -> (tempfile::TempDir, PathBuf) {
         .arg(&pred)
         .arg("fixtures/seeds")
         .current_dir(root()));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 0);
     (dir, pred)
 }
 
@@ -150,12 +156,7 @@ fn assert_spans_exact(rec: &Record, text: &str) {
 #[test]
 fn extract_seeds_gives_four_exact_records() {
     let out = run(bin().args(["extract"]).arg(seeds_dir()));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 0);
     let recs = records(&out.stdout);
     let texts = seed_texts();
     assert_eq!(recs.len(), texts.len());
@@ -317,12 +318,7 @@ fn eval_min_thresholds_set_the_exit_code() {
 fn diff_finds_a_removed_mention() {
     let (dir, a) = extract_seeds_to_file();
     let same = run(bin().args(["diff"]).arg(&a).arg(&a));
-    assert_eq!(
-        same.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&same.stdout)
-    );
+    assert_code(&same, 0);
 
     // Remove the first mention of the first entity of the second record.
     let text = std::fs::read_to_string(&a).unwrap();
@@ -409,12 +405,7 @@ fn hostile_directory_gives_one_line_per_file() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.join("missing-target.txt"), d.join("h_dangling.txt")).unwrap();
     let out = run(bin().args(["extract", "--max-doc-bytes", "200000"]).arg(d));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 1);
     assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("panicked"));
     let recs = records(&out.stdout);
     let n_files = std::fs::read_dir(d).unwrap().count();
@@ -646,12 +637,7 @@ fn extract_with_tokenizer_matches_python() {
             .args(["extract", "--tokenizer"])
             .arg(&tok)
             .arg(seeds_dir()));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_code(&out, 0);
         let expected = std::fs::read_to_string(
             root().join(format!("fixtures/tokenizers/{name}-seeds.expected.jsonl")),
         )
@@ -706,12 +692,7 @@ fn export_ner_writes_windows_and_labels() {
         .arg("-o")
         .arg(&out_path)
         .arg(seeds_dir()));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 0);
     let labels: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("labels.json")).unwrap())
             .unwrap();
@@ -839,12 +820,7 @@ fn report_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     let out = run(bin().args(["render", "-o"]).arg(&page).arg(seeds_dir()));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 0);
 
     // Every span of every record is one highlight; every relation click lights its evidence.
     let recs = records(&run(bin().arg("extract").arg(seeds_dir())).stdout);
@@ -921,12 +897,7 @@ fn render_existing_records_and_cap() {
         .arg("-o")
         .arg(&page)
         .arg(seeds_dir()));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_code(&out, 0);
     let html = std::fs::read_to_string(&page).unwrap();
     assert_eq!(html.matches("<section class=\"doc\"").count(), 2);
     assert!(html.contains("only the first 2 are shown (--max-docs 2)"));
