@@ -4,9 +4,11 @@
 //! Steps, per document:
 //! 1. **Gazetteer matches**: every alias of every entry is compiled once into one
 //!    case-sensitive leftmost-longest aho-corasick automaton. A match counts only
-//!    on word boundaries (no letter or digit on either side, and no `.x` joining it
-//!    to a domain or abbreviation); a possessive `'s` is outside every alias, so it
-//!    stays out of the span.
+//!    on word boundaries (no letter or digit on either side, no `.x` joining it
+//!    to a domain or abbreviation, no `$` making it a currency prefix); a
+//!    possessive `'s` is outside every alias, so it stays out of the span. An
+//!    organisation's alias extends over a legal suffix that follows it
+//!    (`Starbucks` + ` Corp.`).
 //! 2. **Fallback candidates** ([`fallback`]): organisation names ending in a
 //!    corporate or institutional word, `University of …`-style names, names
 //!    before `law firm` and kin, web sites (`jiemian.com`), and people introduced
