@@ -274,22 +274,20 @@ fn prev_word_is_preposition(text: &str, at: usize) -> bool {
         && before.trim_end().len() < before.len()
 }
 
-/// Whether the sentence around `span` speaks of the future.
+/// Whether the words before `span` in its sentence speak of the future.
 fn future_tense(doc: &Document, span: Span) -> bool {
     let sent = doc
         .sentence_at(span.start)
         .map(|i| doc.sentences[i])
         .unwrap_or(Span::new(0, doc.text.len()));
-    // At most 300 bytes either side: a run-on "sentence" must not make this quadratic.
-    let mut start = sent.start.max(span.start.saturating_sub(300));
+    // The clause before the expression governs it (`will launch in May`, but
+    // `said in May that revenue would grow` is past); at most 200 bytes back, so
+    // a run-on "sentence" cannot make this quadratic.
+    let mut start = sent.start.max(span.start.saturating_sub(200));
     while !doc.text.is_char_boundary(start) {
         start += 1;
     }
-    let mut end = sent.end.min(span.end + 300);
-    while !doc.text.is_char_boundary(end) {
-        end += 1;
-    }
-    doc.text[start..end]
+    doc.text[start..span.start]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .any(|w| FUTURE_CUES.contains(w))
 }

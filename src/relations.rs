@@ -149,6 +149,28 @@ static ADVERBIAL_OPENERS: WordList = WordList::new(&[
     "by",
 ]);
 
+/// Words between a subject and its verb (`it had also fined`).
+static AUXILIARIES: WordList = WordList::new(&[
+    "had",
+    "has",
+    "have",
+    "was",
+    "were",
+    "is",
+    "are",
+    "been",
+    "be",
+    "also",
+    "reportedly",
+    "previously",
+    "already",
+    "recently",
+    "then",
+    "later",
+    "once",
+    "allegedly",
+]);
+
 /// Sentences longer than this many tokens yield no relations.
 const MAX_SENTENCE_TOKENS: usize = 300;
 
@@ -170,6 +192,7 @@ static VERB_CUES: WordList = WordList::new(&[
     "stake",
     "backed",
     "owned",
+    "controlled",
     "owns",
     "acquired",
     "acquires",
@@ -269,7 +292,24 @@ static ROLE_TITLES: WordList = WordList::new(&[
     "senior",
     "managing",
     "deputy",
+    "financial",
+    "operating",
+    "technology",
+    "technical",
+    "marketing",
+    "investment",
+    "strategy",
+    "product",
+    "information",
+    "commercial",
 ]);
+
+/// Kinds that coordinate in one list: the same, or organisations with products
+/// (`competes with Google's Gemini and Anthropic`).
+fn same_family(a: EntityType, b: EntityType) -> bool {
+    use EntityType::*;
+    a == b || matches!((a, b), (Org, Product) | (Product, Org))
+}
 
 #[derive(Debug, Clone, Copy)]
 struct M {
@@ -310,8 +350,17 @@ impl<'a> Sent<'a> {
                 }
             })
             .collect();
+        // A leading dateline (`BEIJING (Reuters) -`) names the source, not an actor.
+        let dateline_end = (1..n.min(12))
+            .find(|&k| {
+                let t = doc.slice(doc.tokens[t0 + k].span);
+                matches!(t, "-" | "—" | "–") && doc.slice(doc.tokens[t0 + k - 1].span) == ")"
+            })
+            .map_or(span.start, |k| doc.tokens[t0 + k].span.end);
         let mut ms = Vec::new();
-        let first = doc.mentions.partition_point(|m| m.span.start < span.start);
+        let first = doc
+            .mentions
+            .partition_point(|m| m.span.start < dateline_end);
         for m in doc.mentions[first..]
             .iter()
             .take_while(|m| m.span.start < span.end)
@@ -381,8 +430,18 @@ impl<'a> Sent<'a> {
         }
     }
 
-    /// Mention `m` and the mentions coordinated after it (`A, B and C`).
+    /// Mention `m` and the mentions of its kind coordinated after it (`A, B and C`).
     fn list_from(&self, m: usize) -> Vec<usize> {
+        self.list_after(m, |a, b| a == b)
+    }
+
+    /// Like [`Sent::list_from`], with organisations and products in one list
+    /// (`competes with Google's Gemini and Anthropic`).
+    fn list_from_mixed(&self, m: usize) -> Vec<usize> {
+        self.list_after(m, same_family)
+    }
+
+    fn list_after(&self, m: usize, coordinates: fn(EntityType, EntityType) -> bool) -> Vec<usize> {
         let mut out = vec![m];
         let mut cur = m;
         loop {
@@ -394,9 +453,11 @@ impl<'a> Sent<'a> {
                 i += 1;
             }
             match self.mention_at(i) {
-                Some(next) if joined && self.ms[next].kind == self.ms[m].kind => {
-                    out.push(next);
-                    cur = next;
+                Some(next) if joined && coordinates(self.ms[next].kind, self.ms[m].kind) => {
+                    // `… and Microsoft's Azure`: the possessed name is the item.
+                    let item = self.possessed(next);
+                    out.push(item);
+                    cur = item;
                 }
                 _ => return out,
             }
@@ -430,7 +491,7 @@ impl<'a> Sent<'a> {
                 i -= 1;
             }
             match self.mention_ending(i) {
-                Some(prev) if joined && self.ms[prev].kind == self.ms[m].kind => {
+                Some(prev) if joined && same_family(self.ms[prev].kind, self.ms[m].kind) => {
                     out.push(prev);
                     cur = prev;
                 }
@@ -480,6 +541,20 @@ impl<'a> Sent<'a> {
             .filter(|(_, m)| m.b <= i && types.contains(&m.kind))
             .max_by_key(|(_, m)| m.b)
             .map(|(k, _)| k)
+    }
+
+    /// The organisation acting in the verb at token `i`: the nearest one before
+    /// it, or, when a pronoun stands right before the verb (`it had fined`), the
+    /// sentence subject if that comes before the pronoun (else nobody).
+    fn agent_before(&self, i: usize) -> Option<usize> {
+        let mut k = i;
+        while k > 0 && AUXILIARIES.contains(self.w(k - 1)) {
+            k -= 1;
+        }
+        if k > 0 && matches!(self.w(k - 1), "it" | "they" | "he" | "she") {
+            return self.subject_org().filter(|&m| self.ms[m].b < k - 1);
+        }
+        self.nearest_before(i, &[EntityType::Org])
     }
 
     /// The sentence subject (see the module docs).
@@ -791,8 +866,12 @@ fn sentence_relations(
         if matches!(
             w,
             "founded" | "co-founded" | "cofounded" | "started" | "established"
-        ) && s.w(i + 1) == "by"
-            && let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 4))
+        )
+            // `founded by X`, `founded in Nanjing in 2008 by X`
+            && let Some(by) = (i + 1..(i + 9).min(s.n))
+                .take_while(|&k| !matches!(s.w(k), "," | ";" | "."))
+                .find(|&k| s.w(k) == "by")
+            && let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(by + 1, 4))
         {
             for t in s.list_from(p) {
                 push(FoundedBy, ent(o), ent(t), "founded-by");
@@ -801,10 +880,16 @@ fn sentence_relations(
         if s.negated(i, 4) {
             continue;
         }
-        // invested in
-        if matches!(w, "invested" | "invests" | "invest")
-            && s.w(i + 1) == "in"
-            && let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 2, 3))
+        // invested (about $13 billion) in
+        let invested_in = if matches!(w, "invested" | "invests" | "invest") {
+            (i + 1..(i + 8).min(s.n))
+                .take_while(|&k| s.mention_at(k).is_none() && s.w(k) != ",")
+                .find(|&k| s.w(k) == "in")
+        } else {
+            None
+        };
+        if let Some(k) = invested_in
+            && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(k + 1, 3))
         {
             for t in s.list_from(t) {
                 push(InvestedIn, ent(h), ent(t), "invested-in");
@@ -828,7 +913,7 @@ fn sentence_relations(
             push(InvestedIn, ent(h), ent(t), "backed-modifier");
         }
         // owns / acquired / bought
-        if w == "owned"
+        if matches!(w, "owned" | "controlled")
             && s.w(i + 1) == "by"
             && let (Some(t), Some(h)) = (
                 s.nearest_before(i, &[Org, Product]),
@@ -840,7 +925,7 @@ fn sentence_relations(
         if matches!(
             w,
             "owns" | "acquired" | "acquires" | "bought" | "buys" | "purchased"
-        ) && let (Some(h), Some(t)) = (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
+        ) && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2))
         {
             let relative = i > 0 && matches!(s.w(i - 1), "that" | "which" | "who");
             let tails = if relative {
@@ -867,7 +952,7 @@ fn sentence_relations(
                 Some(k) => {
                     if let (Some(h), Some(t)) = (before, s.first_after(k + 1, 3)) {
                         for h in s.list_ending_at(h) {
-                            for t2 in s.list_from(t) {
+                            for t2 in s.list_from_mixed(t) {
                                 push(CompetesWith, ent(h), ent(t2), "competes-verb");
                             }
                         }
@@ -891,7 +976,7 @@ fn sentence_relations(
             && s.w(i + 1) == "from"
             && let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2))
         {
-            for t in s.list_from(t) {
+            for t in s.list_from_mixed(t) {
                 push(CompetesWith, ent(h), ent(t), "competes-verb");
             }
         }
@@ -915,9 +1000,7 @@ fn sentence_relations(
                 {
                     push(Fined, ent(h), ent(t), "fined");
                 }
-            } else if let (Some(h), Some(t)) =
-                (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
-            {
+            } else if let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2)) {
                 push(Fined, ent(h), ent(t), "fined");
             }
         }
@@ -926,7 +1009,7 @@ fn sentence_relations(
                 (i + 1..(i + 5).min(s.n)).find(|&k| matches!(s.w(k), "fine" | "fines" | "penalty"));
             if let Some(f) = fine {
                 let target = (f + 1..s.n).find(|&k| matches!(s.w(k), "against" | "on"));
-                if let (Some(h), Some(k)) = (s.nearest_before(i, &[Org]), target)
+                if let (Some(h), Some(k)) = (s.agent_before(i), target)
                     && let Some(t) = s.first_after(k + 1, 2)
                 {
                     push(Fined, ent(h), ent(t), "fined");
@@ -941,9 +1024,7 @@ fn sentence_relations(
                 {
                     push(Sued, ent(h), ent(t), "sued");
                 }
-            } else if let (Some(h), Some(t)) =
-                (s.nearest_before(i, &[Org]), s.first_after(i + 1, 2))
-            {
+            } else if let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2)) {
                 push(Sued, ent(h), ent(t), "sued");
             }
         }

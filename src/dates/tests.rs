@@ -81,6 +81,11 @@ fn date_forms_table() {
             &[("February", "DATE", Some("2021-02"))],
         ),
         (
+            "He said in May that sales would grow.",
+            dct,
+            &[("May", "DATE", Some("2020-05"))],
+        ),
+        (
             "It was sued in November.",
             dct,
             &[("November", "DATE", Some("2020-11"))],
@@ -91,7 +96,7 @@ fn date_forms_table() {
             &[("July 13", "DATE", Some("2020-07-13"))],
         ),
         (
-            "The deal closes on July 13, the firm will say.",
+            "The firm will close the deal on July 13.",
             dct,
             &[("July 13", "DATE", Some("2021-07-13"))],
         ),

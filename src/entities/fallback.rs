@@ -11,6 +11,7 @@
 //! | `person-title` | a title before 2–3 names | `chief executive Daniel Zhang` |
 //! | `person-appositive` | `, a/an/the … <role>` after 2–3 names | `Liu Qiang, an analyst at …` |
 //! | `person-said` | attribution verb and a known given name or surname | `said Wang Fang` |
+//! | `person-founder` | `founded … by` and a known given name or surname | `founded in 2008 by Xu Yangtian` |
 
 use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
 use crate::entities::{Candidate, Target, slug};
@@ -18,6 +19,46 @@ use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
     ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES,
 };
+
+/// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
+const TITLE_WORDS: &[&str] = &[
+    "executive",
+    "officer",
+    "Executive",
+    "Officer",
+    "Financial",
+    "financial",
+    "Operating",
+    "operating",
+    "Technology",
+    "technology",
+    "Technical",
+    "technical",
+    "Marketing",
+    "marketing",
+    "Investment",
+    "investment",
+    "Strategy",
+    "strategy",
+    "Product",
+    "product",
+    "Information",
+    "information",
+    "Commercial",
+    "commercial",
+    "Scientist",
+    "scientist",
+    "General",
+    "general",
+    "Managing",
+    "managing",
+    "Partner",
+    "partner",
+    "Counsel",
+    "counsel",
+    "Senior",
+    "senior",
+];
 
 const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
@@ -112,10 +153,16 @@ fn cap_run(v: &View, i: usize) -> usize {
 pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     let v = View { doc };
     let n = v.len();
-    let mut i = 0;
-    while i < n {
+    // Rules cued by one token (titles may stand inside a capitalised run:
+    // `OpenAI Chief Financial Officer Sarah Friar`).
+    for i in 0..n {
         domain(&v, i, out);
         person_title(&v, i, out);
+        founded_by_person(&v, i, out);
+    }
+    // Rules over capitalised runs.
+    let mut i = 0;
+    while i < n {
         if v.is_cap(i) && !(i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
             // Start of a capitalised run; skip words that never begin a name.
             let mut start = i;
@@ -236,19 +283,27 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         return;
     }
     let mut k = i;
-    // Titles chain (`Vice Premier`, `chief executive officer`) and may end in `.` (`Mr.`).
+    // Titles chain (`Vice Premier`, `Chief Financial Officer`) and may end in `.`
+    // (`Mr.`); `chief executive, Cussion Pang,` puts the name in commas.
+    let mut in_commas = false;
     loop {
         if v.touching(k) && v.is(k + 1, ".") {
             k += 1;
+        }
+        if v.touching(k) && v.is(k + 1, ",") && !in_commas {
+            k += 1;
+            in_commas = true;
+            if !v.joined(k) {
+                return;
+            }
+            break;
         }
         if !v.joined(k) {
             return;
         }
         let next = k + 1;
         let t = if next < v.len() { v.text(next) } else { return };
-        if PERSON_TITLES.contains(t)
-            || matches!(t, "executive" | "officer" | "Executive" | "Officer")
-        {
+        if PERSON_TITLES.contains(t) || TITLE_WORDS.contains(&t) {
             k = next;
             continue;
         }
@@ -261,6 +316,7 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
     let end = cap_run(v, start);
     if let Some(stop) = name_words(v, start, end)
         && stop == end
+        && (!in_commas || v.is(stop, ","))
     {
         push(
             out,
@@ -268,6 +324,35 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
             Span::new(v.span(start).start, v.span(stop - 1).end),
             EntityType::Person,
         );
+    }
+}
+
+/// `founded by|co-founded by Xu Yangtian`: the founder is a person.
+fn founded_by_person(v: &View, i: usize, out: &mut Vec<Candidate>) {
+    if !matches!(v.text(i), "founded" | "co-founded" | "cofounded") {
+        return;
+    }
+    // `founded in Nanjing in 2008 by X`: `by` within a few words.
+    let Some(by) = (i + 1..(i + 9).min(v.len())).find(|&k| v.is(k, "by")) else {
+        return;
+    };
+    let start = by + 1;
+    if !v.is_cap(start) || !v.joined(by) {
+        return;
+    }
+    let end = cap_run(v, start);
+    if let Some(stop) = name_words(v, start, end)
+        && stop == end
+    {
+        let first = v.text(start);
+        if GIVEN_NAMES.contains(first) || CHINESE_SURNAMES.contains(first) {
+            push(
+                out,
+                v.doc,
+                Span::new(v.span(start).start, v.span(stop - 1).end),
+                EntityType::Person,
+            );
+        }
     }
 }
 

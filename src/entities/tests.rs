@@ -222,6 +222,10 @@ fn fallback_rules() {
             "at the University of Macau and Tencent",
             &[("Macau", "GPE", "macau"), ("Tencent", "ORG", "tencent")],
         ),
+        (
+            "The company's chief executive, Cussion Pang, said so.",
+            &[("Cussion Pang", "PERSON", "cussion-pang")],
+        ),
         // No cue, no guess.
         ("Golden Dragon Harbour reopened.", &[]),
         // Two known names side by side are two mentions, not one guessed name.

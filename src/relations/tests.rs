@@ -63,6 +63,10 @@ fn owns() {
             &["owns(alibaba-group, ele-me)"],
         ),
         (
+            "Tencent Music, which is controlled by Tencent, grew.",
+            &["owns(tencent, tencent-music)"],
+        ),
+        (
             "TikTok, owned by ByteDance, grew.",
             &["owns(bytedance, tiktok)"],
         ),
@@ -100,6 +104,14 @@ fn founders_and_staff() {
             &["works_for(xu-mei, fudan)"],
         ),
         (
+            "OpenAI Chief Financial Officer Sarah Friar said so.",
+            &["works_for(sarah-friar, openai)"],
+        ),
+        (
+            "Shein, founded in Nanjing in 2008 by Xu Yangtian, grew.",
+            &["founded_by(shein, xu-yangtian)"],
+        ),
+        (
             "Martin Lau at Tencent agreed.",
             &["works_for(martin-lau, tencent)"],
         ),
@@ -122,6 +134,10 @@ fn investments_and_affiliates() {
                 "invested_in(tencent, bilibili)",
                 "invested_in(tencent, kuaishou)",
             ],
+        ),
+        (
+            "Microsoft has invested about $13 billion in OpenAI.",
+            &["invested_in(microsoft, openai)"],
         ),
         (
             "Alibaba is also a backer of Xiaohongshu.",
@@ -169,6 +185,22 @@ fn competition() {
             "Apple Pay, the payment rival to Google Pay, grew.",
             &["competes_with(apple-pay, google-pay)"],
         ),
+        (
+            "OpenAI competes with Google's Gemini and Anthropic.",
+            &[
+                "competes_with(anthropic, openai)",
+                "competes_with(gemini, openai)",
+                "owns(google, gemini)",
+            ],
+        ),
+        (
+            "Alibaba Cloud competes with Amazon Web Services and Microsoft's Azure.",
+            &[
+                "competes_with(alibaba-cloud, aws)",
+                "competes_with(alibaba-cloud, azure)",
+                "owns(microsoft, azure)",
+            ],
+        ),
         ("Baidu does not compete with Sohu.", &[]),
     ]);
 }
@@ -186,6 +218,15 @@ fn fines_suits_and_blocks() {
         ),
         ("Meituan was fined by SAMR.", &["fined(samr, meituan)"]),
         ("Tencent has been fined for failing to report deals.", &[]),
+        // A dateline's agency is no actor; `it` with no named subject gives no head.
+        (
+            "BEIJING (Xinhua) - The regulator said it had fined Meituan.",
+            &[],
+        ),
+        (
+            "SAMR said on Monday it had fined Meituan.",
+            &["fined(samr, meituan)"],
+        ),
         (
             "Epic sued Apple. Tencent sued ByteDance.",
             &["sued(tencent, bytedance)"],
