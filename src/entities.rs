@@ -9,7 +9,7 @@
 //!    possessive `'s` is outside every alias, so it stays out of the span. An
 //!    organisation's alias extends over a legal suffix that follows it
 //!    (`Starbucks` + ` Corp.`).
-//! 2. **Fallback candidates** ([`fallback`]): organisation names ending in a
+//! 2. **Fallback candidates** (`fallback`): organisation names ending in a
 //!    corporate or institutional word, `University of …`-style names, names
 //!    before `law firm` and kin, web sites (`jiemian.com`), and people introduced
 //!    by a title, an appositive role or an attribution verb.

@@ -11,7 +11,12 @@
 //!   (`competes with Alibaba's Ele.me` → Ele.me);
 //! * the **subject** of a sentence is its first organisation or product after a
 //!   leading adverbial (`Apart from …,`), moved to `Y` in `X's Y`;
-//! * `its` refers to the subject's organisation.
+//! * `its` refers to the organisation of the nearest clause subject before it
+//!   (`Tencent could … its WeChat`), else of the sentence subject;
+//! * the agent of a verb is the nearest organisation before it, unless a
+//!   pronoun stands before the verb (`it had fined`): then the sentence subject
+//!   if it precedes the pronoun, else no relation;
+//! * a leading dateline (`BEIJING (Reuters) -`) holds no arguments.
 //!
 //! | rule | cue | relation |
 //! | --- | --- | --- |
@@ -19,16 +24,16 @@
 //! | `its-possessive` | `Tencent … its WeChat app` | owns |
 //! | `owned-modifier` | `Alibaba-owned Lazada` | owns |
 //! | `owner-of` | `ByteDance, owner of TikTok`; `TikTok parent ByteDance` | owns |
-//! | `owns-verb` | `X owns / acquired / bought Y` | owns |
-//! | `founded-by` | `Alibaba, founded by Jack Ma`; `founder Jack Ma at Alibaba` | founded_by |
+//! | `owns-verb` | `X owns / acquired / bought Y`; `Y, owned / controlled by X` | owns |
+//! | `founded-by` | `Alibaba, founded by Jack Ma`; `founded in Nanjing in 2008 by X`; `founder Jack Ma at Alibaba` | founded_by |
 //! | `founder-of` | `Jack Ma, founder of Alibaba`; `Alibaba founder Jack Ma` | founded_by |
 //! | `person-role-at` | `Angela Zhang, a professor … at HKU`; `Pony Ma at Tencent` | works_for |
 //! | `org-title-person` | `Alibaba chief executive Daniel Zhang` | works_for |
-//! | `invested-in` | `Tencent has invested in JD.com and Pinduoduo` | invested_in |
+//! | `invested-in` | `Tencent has invested in JD.com and Pinduoduo`; `invested about $13 billion in X` | invested_in |
 //! | `backer-of` | `it is also a backer of Meituan` | invested_in |
 //! | `backed-modifier` | `Tencent-backed Kuaishou`; `backed by Tencent` | invested_in |
 //! | `affiliate` | `Alibaba affiliate Ant Group`; `Ant, an affiliate of Alibaba` | affiliate_of |
-//! | `competes-verb` | `Alipay competes with WeChat Pay`; `X and Y compete` | competes_with |
+//! | `competes-verb` | `Alipay competes with WeChat Pay`; `X and Y compete`; `competition from X` | competes_with |
 //! | `rival-premodifier` | `fend off rival Pinduoduo` | competes_with |
 //! | `rival-to` | `WeChat Pay, the payment service rival to Alipay` | competes_with |
 //! | `two-rivals` | `the two tech rivals`, `They have been fierce rivals` (the two most-mentioned organisations) | competes_with |
