@@ -174,6 +174,11 @@ fn month_number(s: &str) -> Option<u32> {
     })
 }
 
+/// A day of the month, 1 to 31.
+fn day_number(s: &str) -> Option<u32> {
+    s.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
 fn weekday_of(s: &str) -> Option<Weekday> {
     Some(match s.get(..3)? {
         "Mon" => Weekday::Mon,
@@ -424,20 +429,10 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         {
             return None;
         }
-        let m = month_number(g("m3")?)?;
-        let d: u32 = g("d3")?.parse().ok()?;
-        if !(1..=31).contains(&d) {
-            return None;
-        }
-        return date(r.yearless(span, m, Some(d)));
+        return date(r.yearless(span, month_number(g("m3")?)?, Some(day_number(g("d3")?)?)));
     }
     if caps.name("dm").is_some() {
-        let m = month_number(g("m4")?)?;
-        let d: u32 = g("d4")?.parse().ok()?;
-        if !(1..=31).contains(&d) {
-            return None;
-        }
-        return date(r.yearless(span, m, Some(d)));
+        return date(r.yearless(span, month_number(g("m4")?)?, Some(day_number(g("d4")?)?)));
     }
     if caps.name("my").is_some() {
         let m = month_number(g("m5")?)?;

@@ -165,6 +165,9 @@ fn doc_view(doc: &ReportDoc) -> DocView {
     for (i, s) in sentences.iter().enumerate() {
         items.push((s.start, s.end, Item::Sentence(i)));
     }
+    let mut mark = |start: usize, end: usize, kind: &'static str, key: String, title: String| {
+        items.push((start, end, Item::Mark(MarkAttrs { kind, key, title })));
+    };
     for e in &r.entities {
         let kind = TYPES
             .iter()
@@ -172,16 +175,13 @@ fn doc_view(doc: &ReportDoc) -> DocView {
             .copied()
             .unwrap_or("ORG");
         for m in &e.mentions {
-            let title = format!("{} {} ({})", e.kind, e.id, e.name);
-            items.push((
+            mark(
                 m.start,
                 m.end,
-                Item::Mark(MarkAttrs {
-                    kind,
-                    key: e.id.clone(),
-                    title,
-                }),
-            ));
+                kind,
+                e.id.clone(),
+                format!("{} {} ({})", e.kind, e.id, e.name),
+            );
         }
     }
     for (i, m) in r.money.iter().enumerate() {
@@ -192,46 +192,25 @@ fn doc_view(doc: &ReportDoc) -> DocView {
         if let Some(k) = m.equivalent_of {
             title += &format!(" = money #{k}");
         }
-        items.push((
-            m.start,
-            m.end,
-            Item::Mark(MarkAttrs {
-                kind: "MONEY",
-                key: format!("money-{i}"),
-                title,
-            }),
-        ));
+        mark(m.start, m.end, "MONEY", format!("money-{i}"), title);
     }
     for (i, p) in r.percents.iter().enumerate() {
-        let title = format!(
-            "PERCENT {}{}",
-            p.value,
-            p.modifier
-                .as_deref()
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default()
-        );
-        items.push((
+        let modifier = p
+            .modifier
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
+        mark(
             p.start,
             p.end,
-            Item::Mark(MarkAttrs {
-                kind: "PERCENT",
-                key: format!("percent-{i}"),
-                title,
-            }),
-        ));
+            "PERCENT",
+            format!("percent-{i}"),
+            format!("PERCENT {}{modifier}", p.value),
+        );
     }
     for (i, d) in r.dates.iter().enumerate() {
         let title = format!("{} {}", d.kind, d.value.as_deref().unwrap_or("(no value)"));
-        items.push((
-            d.start,
-            d.end,
-            Item::Mark(MarkAttrs {
-                kind: "DATE",
-                key: format!("date-{i}"),
-                title,
-            }),
-        ));
+        mark(d.start, d.end, "DATE", format!("date-{i}"), title);
     }
     let mentions: usize = r.entities.iter().map(|e| e.mentions.len()).sum();
     let expected_spans = mentions + r.money.len() + r.percents.len() + r.dates.len();

@@ -309,22 +309,22 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         }
         break;
     }
-    let start = k + 1;
-    if !v.is_cap(start) {
-        return;
-    }
-    let end = cap_run(v, start);
-    if let Some(stop) = name_words(v, start, end)
-        && stop == end
+    if let Some((span, stop)) = name_at(v, k + 1)
         && (!in_commas || v.is(stop, ","))
     {
-        push(
-            out,
-            v.doc,
-            Span::new(v.span(start).start, v.span(stop - 1).end),
-            EntityType::Person,
-        );
+        push(out, v.doc, span, EntityType::Person);
     }
+}
+
+/// A 2–3 word name that is a whole capitalised run starting at token `start`:
+/// its span and the token after it.
+fn name_at(v: &View, start: usize) -> Option<(Span, usize)> {
+    if !v.is_cap(start) {
+        return None;
+    }
+    let end = cap_run(v, start);
+    let stop = name_words(v, start, end).filter(|&stop| stop == end)?;
+    Some((Span::new(v.span(start).start, v.span(stop - 1).end), stop))
 }
 
 /// `founded by|co-founded by Xu Yangtian`: the founder is a person.
@@ -336,22 +336,14 @@ fn founded_by_person(v: &View, i: usize, out: &mut Vec<Candidate>) {
     let Some(by) = (i + 1..(i + 9).min(v.len())).find(|&k| v.is(k, "by")) else {
         return;
     };
-    let start = by + 1;
-    if !v.is_cap(start) || !v.joined(by) {
+    if !v.joined(by) {
         return;
     }
-    let end = cap_run(v, start);
-    if let Some(stop) = name_words(v, start, end)
-        && stop == end
-    {
+    let start = by + 1;
+    if let Some((span, _)) = name_at(v, start) {
         let first = v.text(start);
         if GIVEN_NAMES.contains(first) || CHINESE_SURNAMES.contains(first) {
-            push(
-                out,
-                v.doc,
-                Span::new(v.span(start).start, v.span(stop - 1).end),
-                EntityType::Person,
-            );
+            push(out, v.doc, span, EntityType::Person);
         }
     }
 }
