@@ -27,7 +27,9 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
@@ -62,7 +64,9 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone)]
 pub struct EntityTagger {
     gazetteer: Gazetteer,
-    automaton: AhoCorasick,
+    automaton: DFA,
+    /// Bytes some alias starts with: only positions holding one are searched.
+    first_bytes: [bool; 256],
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
     targets: Vec<Vec<(usize, bool)>>,
     /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
@@ -201,6 +205,15 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Whether the char before byte `pos` (a char boundary) is a letter or digit.
+fn follows_word_char(text: &str, pos: usize) -> bool {
+    match text.as_bytes()[..pos].last() {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[..pos].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
 /// Whether `span` sits on word boundaries in `text`.
 pub(crate) fn on_word_boundaries(text: &str, span: Span) -> bool {
     let before = text[..span.start].chars().next_back();
@@ -242,14 +255,24 @@ impl EntityTagger {
                 targets[idx].push((entry, needs_intro));
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        // Searches are anchored at the starts of words (see `gazetteer_candidates`),
+        // so they stay in the shallow, cache-hot states of the DFA instead of
+        // walking its whole table over every byte.
+        let automaton = aho_corasick::dfa::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&surfaces)
             .map_err(|e| GazetteerError::Invalid {
                 origin: "gazetteers".into(),
                 line: 0,
                 message: format!("cannot compile aliases: {e}"),
             })?;
+        let mut first_bytes = [false; 256];
+        for s in &surfaces {
+            if let Some(&b) = s.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
         let surnames = gazetteer
             .entries
             .iter()
@@ -268,6 +291,7 @@ impl EntityTagger {
         Ok(EntityTagger {
             gazetteer,
             automaton,
+            first_bytes,
             targets,
             org_pattern,
             surnames,
@@ -279,28 +303,63 @@ impl EntityTagger {
         &self.gazetteer
     }
 
+    /// Gazetteer matches on word boundaries, left to right; at each start the
+    /// longest alias wins. A match can only count where no letter or digit
+    /// precedes it, so the automaton is run anchored at such positions only,
+    /// which gives the same matches as an unanchored leftmost-longest scan that
+    /// rejects the others.
     fn gazetteer_candidates(&self, text: &str, out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
         let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = self.automaton.find(Input::new(text).range(pos..)) else {
-                break;
+        while pos < bytes.len() {
+            // Alias first bytes are UTF-8 lead bytes, so `pos` is a char boundary here.
+            if !self.first_bytes[usize::from(bytes[pos])] || follows_word_char(text, pos) {
+                pos += 1;
+                continue;
+            }
+            let Some((pattern, end)) = self.longest_alias_at(bytes, pos) else {
+                pos += 1;
+                continue;
             };
-            let mut span = Span::new(m.start(), m.end());
+            let mut span = Span::new(pos, end);
             if on_word_boundaries(text, span) {
-                if self.org_pattern[m.pattern().as_usize()] {
+                if self.org_pattern[pattern] {
                     span.end += legal_suffix_len(&text[span.end..]);
                 }
                 out.push(Candidate {
                     span,
-                    target: Target::Gazetteer(m.pattern().as_usize()),
+                    target: Target::Gazetteer(pattern),
                     source: MentionSource::Gazetteer,
                 });
-                pos = m.end();
+                pos = end;
             } else {
                 // A shorter alias may still start inside the rejected match.
-                pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                pos += 1;
             }
         }
+    }
+
+    /// The longest alias starting at byte `start`: its pattern index and end.
+    /// A hand-driven anchored walk of the DFA; `AhoCorasick::find` would do the
+    /// same but costs more per call than the few transitions a walk takes.
+    fn longest_alias_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+        let dfa = &self.automaton;
+        let mut sid = dfa
+            .start_state(Anchored::Yes)
+            .expect("the DFA is built for anchored searches");
+        let mut found = None;
+        for (at, &b) in bytes.iter().enumerate().skip(start) {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    found = Some((dfa.match_pattern(sid, 0).as_usize(), at + 1));
+                }
+            }
+        }
+        found
     }
 
     /// Tags `doc` (needs tokens).
