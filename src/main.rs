@@ -15,6 +15,12 @@ use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
 use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_batches_with};
 
+// The pipeline makes many small, short-lived allocations per document (spans'
+// texts, ids, record fields); mimalloc's thread-local free lists serve them at
+// a fraction of the system allocator's cost.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every document was processed (eval: all --min thresholds met; diff: no differences)
