@@ -46,6 +46,8 @@
 //! | `headquartered-in` | `X headquarters in Y`; `X, based in Y` | headquartered_in |
 //! | `based-modifier` | `Shenzhen-based Tencent`; `the Shenzhen-based company` (an organisation just mentioned whose headquarters the gazetteer knows) | headquartered_in |
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::document::{Document, EntityType, Relation, RelationType, Span};
@@ -331,8 +333,8 @@ struct Sent<'a> {
     t0: usize,
     n: usize,
     ms: Vec<M>,
-    /// Lowercased token texts.
-    low: Vec<String>,
+    /// Lowercased token texts (borrowed when already lowercase, as most are).
+    low: Vec<Cow<'a, str>>,
 }
 
 type Found = (RelationType, usize, usize, &'static str);
@@ -347,11 +349,17 @@ impl<'a> Sent<'a> {
             .map(|i| {
                 let t = doc.slice(doc.tokens[i].span);
                 if t == "’" {
-                    "'".to_string()
+                    Cow::Borrowed("'")
                 } else if t.is_ascii() {
-                    t.to_ascii_lowercase()
+                    if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(t.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(t)
+                    }
+                } else if t.chars().any(char::is_uppercase) {
+                    Cow::Owned(t.to_lowercase())
                 } else {
-                    t.to_lowercase()
+                    Cow::Borrowed(t)
                 }
             })
             .collect();
@@ -394,7 +402,7 @@ impl<'a> Sent<'a> {
     }
 
     fn w(&self, i: usize) -> &str {
-        self.low.get(i).map_or("", String::as_str)
+        self.low.get(i).map_or("", |w| w.as_ref())
     }
 
     fn raw(&self, i: usize) -> &str {
@@ -618,6 +626,27 @@ impl<'a> Sent<'a> {
     fn has_word(&self, words: &WordList) -> bool {
         self.low.iter().any(|w| words.contains(w))
     }
+}
+
+/// The two most-mentioned organisations so far (ties: the one seen first),
+/// most-mentioned first; fewer when fewer are known.
+fn two_most_mentioned(
+    counts: &HashMap<usize, usize>,
+    first_seen: &HashMap<usize, usize>,
+) -> Vec<usize> {
+    let key = |e: usize| (std::cmp::Reverse(counts[&e]), first_seen[&e]);
+    let mut best: Vec<usize> = Vec::with_capacity(2);
+    for &e in counts.keys() {
+        match best.as_slice() {
+            [] | [_] => best.push(e),
+            [_, second] if key(e) < key(*second) => best[1] = e,
+            _ => continue,
+        }
+        if best.len() == 2 && key(best[1]) < key(best[0]) {
+            best.swap(0, 1);
+        }
+    }
+    best
 }
 
 /// All relations stated by one sentence.
@@ -1164,9 +1193,7 @@ impl Stage for RelationExtractor {
                     || (b - a == 1
                         && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
-                // The two most-mentioned organisations so far (ties: the earlier one).
-                let mut salient: Vec<usize> = org_counts.keys().copied().collect();
-                salient.sort_by_key(|e| (std::cmp::Reverse(org_counts[e]), first_seen[e]));
+                let salient = two_most_mentioned(&org_counts, &first_seen);
                 let s = Sent::new(doc, span);
                 let mut here = Vec::new();
                 sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
