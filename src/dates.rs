@@ -32,6 +32,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::{Captures, Regex};
 
+use crate::dct::iso_date;
 use crate::document::{Document, Span, Timex, TimexType};
 use crate::entities::resolve_overlaps;
 use crate::lexicon::WordList;
@@ -338,7 +339,7 @@ impl Resolver<'_> {
         } else {
             -((today - target).rem_euclid(7))
         };
-        Some((dct + Duration::days(delta)).format("%Y-%m-%d").to_string())
+        Some(iso_date(dct + Duration::days(delta)))
     }
 
     fn relative(&self, q: &str, unit: &str) -> Option<String> {
@@ -377,7 +378,7 @@ impl Resolver<'_> {
                 format!("{y}-{m:02}")
             }
             "week" => iso_week(dct - Duration::days(7 * n)),
-            "day" => (dct - Duration::days(n)).format("%Y-%m-%d").to_string(),
+            "day" => iso_date(dct - Duration::days(n)),
             _ => return None,
         })
     }
@@ -386,7 +387,7 @@ impl Resolver<'_> {
 fn date_value(y: &str, m: u32, d: &str) -> Option<String> {
     let (y, d): (i32, u32) = (y.parse().ok()?, d.parse().ok()?);
     let date = NaiveDate::from_ymd_opt(y, m, d)?;
-    Some(date.format("%Y-%m-%d").to_string())
+    Some(iso_date(date))
 }
 
 fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
@@ -405,7 +406,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
     let after = &text[span.end..];
     if caps.name("iso").is_some() {
         let v = crate::dct::parse_iso_date(whole.as_str())?;
-        return date(Some(v.format("%Y-%m-%d").to_string()));
+        return date(Some(iso_date(v)));
     }
     if caps.name("mdy").is_some() {
         return date(Some(date_value(
@@ -543,10 +544,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
             "tomorrow" => 1,
             _ => 0,
         };
-        return date(
-            r.dct
-                .map(|d| (d + Duration::days(delta)).format("%Y-%m-%d").to_string()),
-        );
+        return date(r.dct.map(|d| iso_date(d + Duration::days(delta))));
     }
     if caps.name("wd").is_some() {
         // `Sunday Times`, `Cyber Monday Sale`: part of a name.
@@ -605,7 +603,7 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
         out.push(Timex {
             span,
             kind: TimexType::Date,
-            value: Some(dct.format("%Y-%m-%d").to_string()),
+            value: Some(iso_date(dct)),
         });
     }
     let taken: Vec<Span> = doc

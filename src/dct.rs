@@ -1,7 +1,7 @@
 //! Document creation time: a leading ` date YYYY-MM-DD` header line, else the
 //! date the input carried (JSONL `date`), else the pipeline's default (`--dct`).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -20,6 +20,17 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// `date` as `YYYY-MM-DD` (TIMEX3's calendar date form). Years outside
+/// 0–9999 keep chrono's sign and width rules; the rest skip its format-string
+/// parser, which costs more than the date stage's own work on a short article.
+pub fn iso_date(date: NaiveDate) -> String {
+    if (0..=9999).contains(&date.year()) {
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// Finds the ` date YYYY-MM-DD` header: the span of the date and its value.
@@ -57,6 +68,21 @@ impl Stage for DctDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_date_matches_chrono() {
+        for (y, m, d) in [
+            (2021, 4, 10),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-5, 3, 7),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn header_table() {

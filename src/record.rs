@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::dct::iso_date;
 use crate::document::Document;
 
 /// Converts byte offsets of one text into code-point offsets. Keeps one
@@ -274,7 +275,7 @@ impl Record {
             id: doc.id.clone(),
             source: doc.source.clone(),
             error: None,
-            dct: doc.dct.map(|d| d.format("%Y-%m-%d").to_string()),
+            dct: doc.dct.map(iso_date),
             text_sha256: Some(hex(&Sha256::digest(doc.text.as_bytes()))),
             sentences: Some(
                 doc.sentences
