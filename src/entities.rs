@@ -484,14 +484,14 @@ impl EntityTagger {
             let i = sorted.partition_point(|s| s.end <= span.start);
             sorted.get(i).is_some_and(|s| s.overlaps(span))
         };
+        let form_words: Vec<usize> = forms.iter().map(|(f, _, _)| f.split(' ').count()).collect();
         let mut found: Vec<(Span, usize)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             if t.kind != TokenKind::Word {
                 continue;
             }
             let word = &text[t.span.start..t.span.end];
-            for (form, _, _) in forms.iter() {
-                let n_words = form.split(' ').count();
+            for ((form, _, _), &n_words) in forms.iter().zip(&form_words) {
                 let Some(last) = toks.get(ti + n_words - 1) else {
                     continue;
                 };

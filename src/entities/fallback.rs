@@ -74,6 +74,9 @@ const SAID: &[&str] = &[
 
 struct View<'a> {
     doc: &'a Document,
+    /// Per token: a capitalised word that can be part of a name (asked many
+    /// times per token, so decided once).
+    cap: Vec<bool>,
 }
 
 impl<'a> View<'a> {
@@ -90,12 +93,22 @@ impl<'a> View<'a> {
     fn is_word(&self, i: usize) -> bool {
         i < self.len() && self.doc.tokens[i].kind == TokenKind::Word
     }
+    fn new(doc: &'a Document) -> View<'a> {
+        let cap = doc
+            .tokens
+            .iter()
+            .map(|t| {
+                let text = &doc.text[t.span.start..t.span.end];
+                t.kind == TokenKind::Word
+                    && text.chars().next().is_some_and(char::is_uppercase)
+                    && !text.bytes().any(|b| b == b'.')
+            })
+            .collect();
+        View { doc, cap }
+    }
     /// A capitalised word that can be part of a name.
     fn is_cap(&self, i: usize) -> bool {
-        self.is_word(i) && {
-            let t = self.text(i);
-            t.chars().next().is_some_and(char::is_uppercase) && !t.contains('.')
-        }
+        self.cap.get(i).copied().unwrap_or(false)
     }
     /// Tokens `i` and `i + 1` are separated by exactly one space.
     fn joined(&self, i: usize) -> bool {
@@ -151,7 +164,7 @@ fn cap_run(v: &View, i: usize) -> usize {
 
 /// Adds fallback candidates for `doc` (needs tokens).
 pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
-    let v = View { doc };
+    let v = View::new(doc);
     let n = v.len();
     // Rules cued by one token (titles may stand inside a capitalised run:
     // `OpenAI Chief Financial Officer Sarah Friar`).
@@ -353,6 +366,12 @@ fn domain(v: &View, i: usize, out: &mut Vec<Candidate>) {
         return;
     }
     let t = v.text(i);
+    // Every top-level domain here has 2 or 3 letters: look for its dot first.
+    let b = t.as_bytes();
+    let dot_at = |back: usize| b.len() > back && b[b.len() - back] == b'.';
+    if !dot_at(3) && !dot_at(4) {
+        return;
+    }
     let Some((name, tld)) = t.rsplit_once('.') else {
         return;
     };
