@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
@@ -64,7 +64,7 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone)]
 pub struct EntityTagger {
     gazetteer: Gazetteer,
-    automaton: DFA,
+    automaton: NFA,
     /// Bytes some alias starts with: only positions holding one are searched.
     first_bytes: [bool; 256],
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
@@ -256,11 +256,11 @@ impl EntityTagger {
             }
         }
         // Searches are anchored at the starts of words (see `gazetteer_candidates`),
-        // so they stay in the shallow, cache-hot states of the DFA instead of
-        // walking its whole table over every byte.
-        let automaton = aho_corasick::dfa::Builder::new()
+        // so no failure transitions are taken and each walk touches a few
+        // shallow states. The contiguous NFA walks as fast as a full DFA here
+        // (measured) at a third of the memory and build time.
+        let automaton = aho_corasick::nfa::contiguous::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
             .build(&surfaces)
             .map_err(|e| GazetteerError::Invalid {
                 origin: "gazetteers".into(),
@@ -340,22 +340,22 @@ impl EntityTagger {
     }
 
     /// The longest alias starting at byte `start`: its pattern index and end.
-    /// A hand-driven anchored walk of the DFA; `AhoCorasick::find` would do the
+    /// A hand-driven anchored walk of the automaton; `AhoCorasick::find` would do the
     /// same but costs more per call than the few transitions a walk takes.
     fn longest_alias_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
-        let dfa = &self.automaton;
-        let mut sid = dfa
+        let aut = &self.automaton;
+        let mut sid = aut
             .start_state(Anchored::Yes)
-            .expect("the DFA is built for anchored searches");
+            .expect("the automaton supports anchored searches");
         let mut found = None;
         for (at, &b) in bytes.iter().enumerate().skip(start) {
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
+            sid = aut.next_state(Anchored::Yes, sid, b);
+            if aut.is_special(sid) {
+                if aut.is_dead(sid) {
                     break;
                 }
-                if dfa.is_match(sid) {
-                    found = Some((dfa.match_pattern(sid, 0).as_usize(), at + 1));
+                if aut.is_match(sid) {
+                    found = Some((aut.match_pattern(sid, 0).as_usize(), at + 1));
                 }
             }
         }
