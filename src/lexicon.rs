@@ -4,52 +4,49 @@
 use foldhash::HashSet;
 use std::sync::OnceLock;
 
-/// A fixed list of words with constant-time membership (built on first use):
-/// the rules ask for every token, and almost every answer is no. A 1,024-bit
-/// filter on a word's length and first and last bytes turns most of those noes
-/// away before the hash set is consulted.
+/// A fixed list of words with constant-time membership: the rules ask for
+/// every token, and almost every answer is no. A 1,024-bit filter on a word's
+/// length and first and last bytes, computed at compile time, turns most of
+/// those noes away; the rest consult a hash set built on first use.
 pub(crate) struct WordList {
     words: &'static [&'static str],
-    index: OnceLock<WordIndex>,
-}
-
-struct WordIndex {
     filter: [u64; 16],
-    set: HashSet<&'static str>,
+    set: OnceLock<HashSet<&'static str>>,
 }
 
 /// The filter bit of a word: mixes its length with its first and last bytes.
-fn filter_bit(word: &[u8]) -> usize {
+const fn filter_bit(word: &[u8]) -> usize {
     let (first, last) = match word {
         [] => (0, 0),
         [f, .., l] => (*f, *l),
         [f] => (*f, *f),
     };
-    (usize::from(first) * 31 + usize::from(last) * 7 + word.len() * 131) & 1023
+    (first as usize * 31 + last as usize * 7 + word.len() * 131) & 1023
 }
 
 impl WordList {
     pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
+        let mut filter = [0u64; 16];
+        let mut i = 0;
+        while i < words.len() {
+            let bit = filter_bit(words[i].as_bytes());
+            filter[bit / 64] |= 1 << (bit % 64);
+            i += 1;
+        }
         WordList {
             words,
-            index: OnceLock::new(),
+            filter,
+            set: OnceLock::new(),
         }
     }
 
     pub(crate) fn contains(&self, word: &str) -> bool {
-        let index = self.index.get_or_init(|| {
-            let mut filter = [0u64; 16];
-            for w in self.words {
-                let bit = filter_bit(w.as_bytes());
-                filter[bit / 64] |= 1 << (bit % 64);
-            }
-            WordIndex {
-                filter,
-                set: self.words.iter().copied().collect(),
-            }
-        });
         let bit = filter_bit(word.as_bytes());
-        index.filter[bit / 64] & (1 << (bit % 64)) != 0 && index.set.contains(word)
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+            && self
+                .set
+                .get_or_init(|| self.words.iter().copied().collect())
+                .contains(word)
     }
 }
 
