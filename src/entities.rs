@@ -67,6 +67,8 @@ pub struct EntityTagger {
     automaton: NFA,
     /// Bytes some alias starts with: only positions holding one are searched.
     first_bytes: [bool; 256],
+    /// Every alias starts with a letter or digit.
+    word_initial: bool,
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
     targets: Vec<Vec<(usize, bool)>>,
     /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
@@ -267,6 +269,9 @@ impl EntityTagger {
                 line: 0,
                 message: format!("cannot compile aliases: {e}"),
             })?;
+        let word_initial = surfaces
+            .iter()
+            .all(|s| s.chars().next().is_some_and(char::is_alphanumeric));
         let mut first_bytes = [false; 256];
         for s in &surfaces {
             if let Some(&b) = s.as_bytes().first() {
@@ -292,6 +297,7 @@ impl EntityTagger {
             gazetteer,
             automaton,
             first_bytes,
+            word_initial,
             targets,
             org_pattern,
             surnames,
@@ -307,36 +313,58 @@ impl EntityTagger {
     /// longest alias wins. A match can only count where no letter or digit
     /// precedes it, so the automaton is run anchored at such positions only,
     /// which gives the same matches as an unanchored leftmost-longest scan that
-    /// rejects the others.
-    fn gazetteer_candidates(&self, text: &str, out: &mut Vec<Candidate>) {
-        let bytes = text.as_bytes();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            // Alias first bytes are UTF-8 lead bytes, so `pos` is a char boundary here.
-            if !self.first_bytes[usize::from(bytes[pos])] || follows_word_char(text, pos) {
-                pos += 1;
-                continue;
-            }
-            let Some((pattern, end)) = self.longest_alias_at(bytes, pos) else {
-                pos += 1;
-                continue;
-            };
-            let mut span = Span::new(pos, end);
-            if on_word_boundaries(text, span) {
-                if self.org_pattern[pattern] {
-                    span.end += legal_suffix_len(&text[span.end..]);
+    /// rejects the others. When every alias starts with a letter or digit (the
+    /// built-in gazetteers do), those positions are the starts of word and
+    /// number tokens; otherwise every byte is tried.
+    fn gazetteer_candidates(&self, doc: &Document, out: &mut Vec<Candidate>) {
+        let text = doc.text.as_str();
+        if self.word_initial {
+            // Inside a token a letter, a digit or a joined `.` precedes every
+            // position (and a joined `.` is no boundary); the one thing skipped
+            // is a digit after the `,` of a number (`1,360`), no name's start.
+            let mut free_from = 0;
+            for t in &doc.tokens {
+                if t.kind != TokenKind::Punct
+                    && t.span.start >= free_from
+                    && let Some(end) = self.alias_at(text, t.span.start, out)
+                {
+                    free_from = end;
                 }
-                out.push(Candidate {
-                    span,
-                    target: Target::Gazetteer(pattern),
-                    source: MentionSource::Gazetteer,
-                });
-                pos = end;
-            } else {
-                // A shorter alias may still start inside the rejected match.
-                pos += 1;
+            }
+        } else {
+            let bytes = text.as_bytes();
+            let mut pos = 0;
+            while pos < bytes.len() {
+                // Alias first bytes are UTF-8 lead bytes, so `pos` is a char boundary then.
+                pos = match self.first_bytes[usize::from(bytes[pos])] {
+                    true => self.alias_at(text, pos, out).unwrap_or(pos + 1),
+                    false => pos + 1,
+                };
             }
         }
+    }
+
+    /// Tries an alias at byte `pos` (a char boundary): pushes the candidate and
+    /// returns its end when one starts there on word boundaries.
+    fn alias_at(&self, text: &str, pos: usize, out: &mut Vec<Candidate>) -> Option<usize> {
+        if !self.first_bytes[usize::from(text.as_bytes()[pos])] || follows_word_char(text, pos) {
+            return None;
+        }
+        let (pattern, end) = self.longest_alias_at(text.as_bytes(), pos)?;
+        let mut span = Span::new(pos, end);
+        // On a rejection a shorter alias may still start later inside the match.
+        if !on_word_boundaries(text, span) {
+            return None;
+        }
+        if self.org_pattern[pattern] {
+            span.end += legal_suffix_len(&text[span.end..]);
+        }
+        out.push(Candidate {
+            span,
+            target: Target::Gazetteer(pattern),
+            source: MentionSource::Gazetteer,
+        });
+        Some(end)
     }
 
     /// The longest alias starting at byte `start`: its pattern index and end.
@@ -365,7 +393,7 @@ impl EntityTagger {
     /// Tags `doc` (needs tokens).
     pub fn tag(&self, doc: &mut Document) {
         let mut cands = Vec::new();
-        self.gazetteer_candidates(&doc.text, &mut cands);
+        self.gazetteer_candidates(doc, &mut cands);
         let n_gazetteer = cands.len();
         fallback::candidates(doc, &mut cands);
         // A fallback name that strings together two known names, the last an

@@ -266,3 +266,32 @@ fn overlap_policy_is_longest_then_earliest_then_priority() {
         vec![1, 2]
     );
 }
+
+#[test]
+fn token_starts_and_byte_scan_find_the_same_aliases() {
+    let by_tokens = TAGGER.clone();
+    assert!(by_tokens.word_initial, "built-in aliases all start with a letter or digit");
+    let mut by_bytes = TAGGER.clone();
+    by_bytes.word_initial = false;
+    for text in [
+        "Alibaba's Taobao and Tencent's WeChat Pay; Sino-US talks in Hong Kong.",
+        "www.JD.com, Alibaba.com and JD.com; the US$14 million deal; HK$500.",
+        "阿里巴巴 and 腾讯 said; (Tencent) \"Baidu\" — Huawei’s 36Kr report on 1688.com",
+        "TencentX Alibabas XAlibaba e-Alibaba 36Kr,",
+        "",
+    ] {
+        let mut doc = Document::new("t", "t", text);
+        doc.tokens = tokenize(text);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        by_tokens.gazetteer_candidates(&doc, &mut a);
+        by_bytes.gazetteer_candidates(&doc, &mut b);
+        assert_eq!(a, b, "{text:?}");
+    }
+    // The one difference: after the `,` of a number the byte scan sees a
+    // boundary, the token path (rightly) does not.
+    let mut doc = Document::new("t", "t", "2,36Kr");
+    doc.tokens = tokenize(&doc.text);
+    let mut a = Vec::new();
+    by_tokens.gazetteer_candidates(&doc, &mut a);
+    assert!(a.is_empty(), "{a:?}");
+}
