@@ -3,7 +3,10 @@
 # `newsie extract` with 1 and 2 jobs, and reports MB/s, documents/s, peak RSS
 # and the share of time per stage. Not part of CI.
 #
-#   scripts/bench.sh [--mb 100] [--spacy]
+#   scripts/bench.sh [--mb 100] [--runs 3] [--spacy]
+#
+# Each job count runs --runs times, alternating, and the median is reported
+# (machines are noisy); stage shares are those of the median run.
 #
 # --spacy also compares with spaCy's en_core_web_sm on a sample of the corpus
 # (throughput) and on fixtures/gold (accuracy), in a venv made under target/.
@@ -11,12 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MB=100
+RUNS=3
 SPACY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
     --spacy) SPACY=1; shift ;;
-    *) echo "usage: $0 [--mb N] [--spacy]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--mb N] [--runs N] [--spacy]" >&2; exit 2 ;;
   esac
 done
 
@@ -33,17 +38,33 @@ TEXT_MB=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encod
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "corpus:  $CORPUS ($DOCS documents, $TEXT_MB MB of text)"
-for JOBS in 1 2; do
-  /usr/bin/time -v "$BIN" extract --input-format jsonl --jobs "$JOBS" --timings "$CORPUS" -o "$OUT/out-$JOBS.jsonl" 2> "$OUT/time-$JOBS.txt"
-  SECS=$(grep -E '^newsie:' "$OUT/time-$JOBS.txt" | sed -E 's/.* in ([0-9.]+) s .*/\1/')
-  RSS=$(grep 'Maximum resident set size' "$OUT/time-$JOBS.txt" | awk '{print $NF}')
-  python3 - "$JOBS" "$SECS" "$RSS" "$DOCS" "$TEXT_MB" <<'PY'
-import sys
-jobs, secs, rss, docs, mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-print(f"jobs={jobs}: {secs:.2f} s, {mb/secs:.1f} MB/s, {docs/secs:.0f} documents/s, peak RSS {rss/1024:.0f} MB")
-PY
-  grep -E '^  [a-z]' "$OUT/time-$JOBS.txt" | sed 's/^/    /'
+for RUN in $(seq "$RUNS"); do
+  for JOBS in 1 2; do
+    /usr/bin/time -v "$BIN" extract --input-format jsonl --jobs "$JOBS" --timings "$CORPUS" -o "$OUT/out-$JOBS.jsonl" 2> "$OUT/time-$JOBS-$RUN.txt"
+  done
 done
+python3 - "$OUT" "$RUNS" "$DOCS" "$TEXT_MB" <<'PY'
+import re, statistics, sys
+out, runs, docs, mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+median = {}
+for jobs in (1, 2):
+    results = []
+    for run in range(1, runs + 1):
+        log = open(f"{out}/time-{jobs}-{run}.txt").read()
+        secs = float(re.search(r"^newsie:.* in ([0-9.]+) s", log, re.M).group(1))
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", log).group(1))
+        results.append((secs, rss, log))
+    results.sort(key=lambda r: r[0])
+    secs, rss, log = results[len(results) // 2]
+    median[jobs] = secs
+    all_secs = ", ".join(f"{r[0]:.2f}" for r in sorted(results, key=lambda r: r[0]))
+    print(f"jobs={jobs}: median {secs:.2f} s of {runs} ({all_secs}), {mb/secs:.1f} MB/s, "
+          f"{docs/secs:.0f} documents/s, peak RSS {max(r[1] for r in results)/1024:.0f} MB")
+    for line in log.splitlines():
+        if re.match(r"^  [a-z]", line):
+            print("    " + line.strip())
+print(f"2 jobs / 1 job: {median[1]/median[2]:.2f}x")
+PY
 if cmp -s "$OUT/out-1.jsonl" "$OUT/out-2.jsonl"; then
   echo "outputs of --jobs 1 and --jobs 2 are identical"
 else

@@ -90,20 +90,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let mut prev = class;
                 i += w;
                 while i < n {
-                    // Fast path: a run of ASCII letters and digits.
-                    if bytes[i].is_ascii_alphanumeric() {
-                        // ASCII letters sort after the digits.
-                        while i < n && bytes[i].is_ascii_alphanumeric() {
-                            has_alpha |= bytes[i] > b'9';
-                            i += 1;
-                        }
-                        prev = if bytes[i - 1] > b'9' {
-                            Class::Alpha
-                        } else {
-                            Class::Digit
-                        };
-                        continue;
-                    }
                     let (c, w) = char_at(i);
                     let cl = class_of(c);
                     if is_word_class(cl) {
