@@ -15,6 +15,10 @@ use newsie::sentences::SentenceSplitter;
 use newsie::tokenize::Tokenizer;
 use newsie::{Document, PipelineBuilder, Record, Stage};
 
+// The allocator the `newsie` binary ships with, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn seeds() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
     let mut files: Vec<_> = std::fs::read_dir(dir)
