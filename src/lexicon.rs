@@ -5,12 +5,12 @@ use foldhash::HashSet;
 use std::sync::OnceLock;
 
 /// A fixed list of words with constant-time membership: the rules ask for
-/// every token, and almost every answer is no. A 1,024-bit filter on a word's
+/// every token, and almost every answer is no. A 4,096-bit filter on a word's
 /// length and first and last bytes, computed at compile time, turns most of
 /// those noes away; the rest consult a hash set built on first use.
 pub(crate) struct WordList {
     words: &'static [&'static str],
-    filter: [u64; 16],
+    filter: [u64; 64],
     set: OnceLock<HashSet<&'static str>>,
 }
 
@@ -21,12 +21,14 @@ const fn filter_bit(word: &[u8]) -> usize {
         [f, .., l] => (*f, *l),
         [f] => (*f, *f),
     };
-    (first as usize * 31 + last as usize * 7 + word.len() * 131) & 1023
+    let key = (first as u32) << 16 | (last as u32) << 8 | (word.len() as u32 & 0xff);
+    // Fibonacci hashing: the top 12 bits of the product spread the keys well.
+    (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
 impl WordList {
     pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
-        let mut filter = [0u64; 16];
+        let mut filter = [0u64; 64];
         let mut i = 0;
         while i < words.len() {
             let bit = filter_bit(words[i].as_bytes());
@@ -40,6 +42,7 @@ impl WordList {
         }
     }
 
+    #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
         let bit = filter_bit(word.as_bytes());
         self.filter[bit / 64] & (1 << (bit % 64)) != 0
