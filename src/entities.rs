@@ -184,8 +184,25 @@ pub(crate) fn strip_legal_suffix(name: &str) -> &str {
     }
 }
 
+/// The first two bytes of some legal-form suffix (a quick no for most text).
+static SUFFIX_STARTS: [[bool; 256]; 2] = {
+    let mut starts = [[false; 256]; 2];
+    let mut i = 0;
+    while i < ORG_SUFFIXES.len() {
+        let s = ORG_SUFFIXES[i].as_bytes();
+        starts[0][s[0] as usize] = true;
+        starts[1][s[1] as usize] = true;
+        i += 1;
+    }
+    starts
+};
+
 /// Length of a legal-form suffix (`Inc.`, `Holdings Ltd.` …) starting `rest`, or 0.
 fn legal_suffix_len(rest: &str) -> usize {
+    match rest.as_bytes() {
+        [a, b, ..] if SUFFIX_STARTS[0][usize::from(*a)] && SUFFIX_STARTS[1][usize::from(*b)] => {}
+        _ => return 0,
+    }
     ORG_SUFFIXES
         .iter()
         .filter(|s| rest.starts_with(**s))
