@@ -270,7 +270,10 @@ fn overlap_policy_is_longest_then_earliest_then_priority() {
 #[test]
 fn token_starts_and_byte_scan_find_the_same_aliases() {
     let by_tokens = TAGGER.clone();
-    assert!(by_tokens.word_initial, "built-in aliases all start with a letter or digit");
+    assert!(
+        by_tokens.word_initial,
+        "built-in aliases all start with a letter or digit"
+    );
     let mut by_bytes = TAGGER.clone();
     by_bytes.word_initial = false;
     for text in [
