@@ -276,8 +276,8 @@ impl EntityTagger {
         }
         // Searches are anchored at the starts of words (see `gazetteer_candidates`),
         // so no failure transitions are taken and each walk touches a few
-        // shallow states. The contiguous NFA walks as fast as a full DFA here
-        // (measured) at a third of the memory and build time.
+        // shallow states. The contiguous NFA walks them as fast as a full DFA
+        // (measured) with 14 MB less memory and a quicker start.
         let automaton = aho_corasick::nfa::contiguous::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&surfaces)
@@ -353,9 +353,10 @@ impl EntityTagger {
             let mut pos = 0;
             while pos < bytes.len() {
                 // Alias first bytes are UTF-8 lead bytes, so `pos` is a char boundary then.
-                pos = match self.first_bytes[usize::from(bytes[pos])] {
-                    true => self.alias_at(text, pos, out).unwrap_or(pos + 1),
-                    false => pos + 1,
+                pos = if self.first_bytes[usize::from(bytes[pos])] {
+                    self.alias_at(text, pos, out).unwrap_or(pos + 1)
+                } else {
+                    pos + 1
                 };
             }
         }

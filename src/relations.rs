@@ -356,10 +356,14 @@ impl<'a> Sent<'a> {
                     } else {
                         Cow::Borrowed(t)
                     }
-                } else if t.chars().any(char::is_uppercase) {
-                    Cow::Owned(t.to_lowercase())
                 } else {
-                    Cow::Borrowed(t)
+                    // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
+                    let lower = t.to_lowercase();
+                    if lower == t {
+                        Cow::Borrowed(t)
+                    } else {
+                        Cow::Owned(lower)
+                    }
                 }
             })
             .collect();
