@@ -30,6 +30,7 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use foldhash::HashMap;
 use regex::{Captures, Regex};
 
 use crate::dct::iso_date;
@@ -73,6 +74,22 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         "
     );
     Regex::new(&p).expect("valid date regex")
+});
+
+/// The top-level alternatives of [`DATE_RE`], in its order.
+const DATE_FORMS: &[&str] = &[
+    "iso", "mdy", "dmy", "md", "dm", "my", "part", "qtr", "dec", "ago", "durq", "rel", "long",
+    "dur", "deix", "wd", "mo", "yr",
+];
+
+/// Capture-group indices of [`DATE_RE`] by name: `Captures::name` hashes the
+/// name with SipHash on every call, and a match asks for up to twenty.
+static DATE_GROUPS: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
+    DATE_RE
+        .capture_names()
+        .enumerate()
+        .filter_map(|(i, name)| Some((name?, i)))
+        .collect()
 });
 
 /// Words before a lone year or month that make it a date.
@@ -395,7 +412,13 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
     let whole = caps.get(0)?;
     let span = Span::new(whole.start(), whole.end());
     let r = Resolver { doc, dct: doc.dct };
-    let g = |n: &str| caps.name(n).map(|m| m.as_str());
+    let group = |n: &str| DATE_GROUPS.get(n).and_then(|&i| caps.get(i));
+    let g = |n: &str| group(n).map(|m| m.as_str());
+    let form = DATE_FORMS
+        .iter()
+        .copied()
+        .find(|n| group(n).is_some())
+        .unwrap_or("");
     let date = |value: Option<String>| {
         Some(Timex {
             span,
@@ -404,25 +427,25 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         })
     };
     let after = &text[span.end..];
-    if caps.name("iso").is_some() {
+    if form == "iso" {
         let v = crate::dct::parse_iso_date(whole.as_str())?;
         return date(Some(iso_date(v)));
     }
-    if caps.name("mdy").is_some() {
+    if form == "mdy" {
         return date(Some(date_value(
             g("y1")?,
             month_number(g("m1")?)?,
             g("d1")?,
         )?));
     }
-    if caps.name("dmy").is_some() {
+    if form == "dmy" {
         return date(Some(date_value(
             g("y2")?,
             month_number(g("m2")?)?,
             g("d2")?,
         )?));
     }
-    if caps.name("md").is_some() {
+    if form == "md" {
         // `May 8 million` is not a date; a month needs a real day number.
         if after.starts_with(|c: char| {
             c.is_ascii_digit() || c == ',' && after[1..].starts_with(|c: char| c.is_ascii_digit())
@@ -432,17 +455,17 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         return date(r.yearless(span, month_number(g("m3")?)?, Some(day_number(g("d3")?)?)));
     }
-    if caps.name("dm").is_some() {
+    if form == "dm" {
         return date(r.yearless(span, month_number(g("m4")?)?, Some(day_number(g("d4")?)?)));
     }
-    if caps.name("my").is_some() {
+    if form == "my" {
         let m = month_number(g("m5")?)?;
         return date(Some(format!("{}-{m:02}", g("y5")?)));
     }
-    if caps.name("part").is_some() {
+    if form == "part" {
         return date(Some(g("y6")?.to_string()));
     }
-    if caps.name("qtr").is_some() {
+    if form == "qtr" {
         let q: u32 = match (g("q1"), g("qo"), g("q3")) {
             (Some(q), _, _) | (_, _, Some(q)) => q.parse().ok()?,
             (_, Some(o), _) => match &o[..1] {
@@ -464,14 +487,14 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
             (None, None) => None,
         });
     }
-    if caps.name("dec").is_some() {
+    if form == "dec" {
         return date(Some(g("decd")?.to_string()));
     }
-    if caps.name("ago").is_some() {
+    if form == "ago" {
         let n = number_word(g("agon")?)?;
         return date(r.ago(n, g("agou")?));
     }
-    if caps.name("durq").is_some() {
+    if form == "durq" {
         let n = number_word(g("dqn")?)?;
         return Some(Timex {
             span,
@@ -479,7 +502,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
             value: duration_value(n, g("dqu")?),
         });
     }
-    if caps.name("rel").is_some() {
+    if form == "rel" {
         let q = g("relq")?;
         let unit = g("relu")?;
         if q.eq_ignore_ascii_case("past") || q.eq_ignore_ascii_case("coming") && unit != "weekend" {
@@ -492,14 +515,14 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         return date(r.relative(q, unit));
     }
-    if caps.name("long").is_some() {
+    if form == "long" {
         return Some(Timex {
             span,
             kind: TimexType::Duration,
             value: duration_value(1.0, g("longu")?),
         });
     }
-    if caps.name("dur").is_some() {
+    if form == "dur" {
         let unit = g("du")?;
         let n_str = g("dn")?;
         // Ages (`30-year-old`), rates (`once a year`), `a day` as an article.
@@ -519,7 +542,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         if after.starts_with("-long") {
             // `a year-long probe`: the adjective is the duration.
-            let unit_start = caps.name("du")?.start();
+            let unit_start = group("du")?.start();
             return Some(Timex {
                 span: Span::new(unit_start, span.end + "-long".len()),
                 kind: TimexType::Duration,
@@ -538,7 +561,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
             value: duration_value(n, unit),
         });
     }
-    if caps.name("deix").is_some() {
+    if form == "deix" {
         let delta = match whole.as_str().to_ascii_lowercase().as_str() {
             "yesterday" => -1,
             "tomorrow" => 1,
@@ -546,7 +569,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         };
         return date(r.dct.map(|d| iso_date(d + Duration::days(delta))));
     }
-    if caps.name("wd").is_some() {
+    if form == "wd" {
         // `Sunday Times`, `Cyber Monday Sale`: part of a name.
         let next_word = after.trim_start_matches(' ');
         let next_cap = after.starts_with(' ')
@@ -566,7 +589,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         return date(r.weekday(span, weekday_of(g("wdn")?)?));
     }
-    if caps.name("mo").is_some() {
+    if form == "mo" {
         let name = g("mon")?;
         let m = month_number(name)?;
         // `May` and `March` are also verbs; every month needs a date context.
@@ -577,7 +600,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         return date(r.yearless(span, m, None));
     }
-    if caps.name("yr").is_some() {
+    if form == "yr" {
         let before = text[..span.start].chars().next_back();
         if matches!(before, Some('$' | '€' | '£' | '¥' | '#' | '.' | ',' | '-'))
             || after.starts_with(|c: char| {

@@ -332,3 +332,30 @@ fn check(rows: &[Row]) {
         assert_eq!(run(text, dct), want, "{text:?} (dct {dct:?})");
     }
 }
+
+#[test]
+fn every_match_is_exactly_one_listed_form() {
+    for name in DATE_FORMS {
+        assert!(
+            DATE_GROUPS.contains_key(name),
+            "{name} is no group of DATE_RE"
+        );
+    }
+    let text = "On 2017-09-04, Monday, January 5th, 2017 and 5 January 2017; May 8 and \
+                8 May; March of 2019; mid-2020; Q3 2021, the second quarter of 2018 and \
+                2019 Q1; the 1990s; two years ago; the next three months; earlier this \
+                week; the year-long probe; 12-month; today; on Friday; in September; in 2016.";
+    let mut seen = Vec::new();
+    for caps in DATE_RE.captures_iter(text) {
+        let forms: Vec<&str> = DATE_FORMS
+            .iter()
+            .copied()
+            .filter(|n| caps.get(DATE_GROUPS[n]).is_some())
+            .collect();
+        assert_eq!(forms.len(), 1, "{:?} matched {forms:?}", &caps[0]);
+        seen.push(forms[0]);
+    }
+    for name in DATE_FORMS {
+        assert!(seen.contains(name), "no example of {name} in {seen:?}");
+    }
+}
