@@ -32,14 +32,25 @@ enum Class {
     Punct,
 }
 
-fn class_of(c: char) -> Class {
-    if c.is_ascii() {
-        match c as u8 {
+/// Classes of the ASCII bytes, one table lookup each.
+const ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Punct; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
             b'a'..=b'z' | b'A'..=b'Z' => Class::Alpha,
             b'0'..=b'9' => Class::Digit,
             b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Class::Space,
             _ => Class::Punct,
-        }
+        };
+        b += 1;
+    }
+    table
+};
+
+fn class_of(c: char) -> Class {
+    if c.is_ascii() {
+        ASCII_CLASS[c as usize]
     } else if c.is_alphabetic() {
         Class::Alpha
     } else if c.is_numeric() {
