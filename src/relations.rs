@@ -348,14 +348,13 @@ impl<'a> Sent<'a> {
             .clone()
             .map(|i| {
                 let t = doc.slice(doc.tokens[i].span);
-                if t == "’" {
+                // One pass settles the common case: ASCII without capitals.
+                if !t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                    Cow::Borrowed(t)
+                } else if t == "’" {
                     Cow::Borrowed("'")
                 } else if t.is_ascii() {
-                    if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                        Cow::Owned(t.to_ascii_lowercase())
-                    } else {
-                        Cow::Borrowed(t)
-                    }
+                    Cow::Owned(t.to_ascii_lowercase())
                 } else {
                     // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
                     let lower = t.to_lowercase();
