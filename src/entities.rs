@@ -241,7 +241,7 @@ pub(crate) fn on_word_boundaries(text: &str, span: Span) -> bool {
     let a1 = after.next();
     let a2 = after.next();
     let matched = &text[span.start..span.end];
-    if before.is_some_and(is_word_char) || a1.is_some_and(is_word_char) {
+    if follows_word_char(text, span.start) || a1.is_some_and(is_word_char) {
         return false;
     }
     // `Alibaba` inside `Alibaba.com`, `JD` inside `www.JD.com`.
@@ -349,21 +349,16 @@ impl EntityTagger {
                 }
             }
         } else {
-            let bytes = text.as_bytes();
             let mut pos = 0;
-            while pos < bytes.len() {
-                // Alias first bytes are UTF-8 lead bytes, so `pos` is a char boundary then.
-                pos = if self.first_bytes[usize::from(bytes[pos])] {
-                    self.alias_at(text, pos, out).unwrap_or(pos + 1)
-                } else {
-                    pos + 1
-                };
+            while pos < text.len() {
+                pos = self.alias_at(text, pos, out).unwrap_or(pos + 1);
             }
         }
     }
 
-    /// Tries an alias at byte `pos` (a char boundary): pushes the candidate and
-    /// returns its end when one starts there on word boundaries.
+    /// Tries an alias at byte `pos`: pushes the candidate and returns its end
+    /// when one starts there on word boundaries. Alias first bytes are UTF-8
+    /// lead bytes, so past the first check `pos` is a char boundary.
     fn alias_at(&self, text: &str, pos: usize, out: &mut Vec<Candidate>) -> Option<usize> {
         if !self.first_bytes[usize::from(text.as_bytes()[pos])] || follows_word_char(text, pos) {
             return None;
