@@ -23,8 +23,6 @@
 //!    organisation's name without its legal suffix (`Acme` after `Acme Corp.`)
 //!    joins it too.
 
-use std::collections::BTreeMap;
-
 use foldhash::{HashMap, HashMapExt};
 
 use aho_corasick::automaton::Automaton;
@@ -85,25 +83,31 @@ pub fn resolve_overlaps<T>(
     span: impl Fn(&T) -> Span,
     priority: impl Fn(&T) -> u8,
 ) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| {
+    // Keys computed once (a sort calls its key function on every comparison);
+    // the index makes every key distinct, so an unstable sort is deterministic.
+    let mut order: Vec<(std::cmp::Reverse<usize>, usize, u8, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let s = span(item);
+            (!s.is_empty()).then(|| (std::cmp::Reverse(s.len()), s.start, priority(item), i))
+        })
+        .collect();
+    order.sort_unstable();
+    // Kept spans sorted by start; non-overlapping, so one neighbour check on
+    // each side suffices. A document holds a few hundred candidates at most,
+    // so inserting into a Vec beats a tree.
+    let mut kept: Vec<(Span, usize)> = Vec::with_capacity(order.len());
+    for (_, start, _, i) in order {
         let s = span(&items[i]);
-        (std::cmp::Reverse(s.len()), s.start, priority(&items[i]))
-    });
-    // Kept spans by start; non-overlapping, so one neighbour check on each side suffices.
-    let mut kept: BTreeMap<usize, (Span, usize)> = BTreeMap::new();
-    for i in order {
-        let s = span(&items[i]);
-        if s.is_empty() {
+        let at = kept.partition_point(|(k, _)| k.start < start);
+        let clashes = |k: Option<&(Span, usize)>| k.is_some_and(|(k, _)| k.overlaps(&s));
+        if clashes(at.checked_sub(1).and_then(|b| kept.get(b))) || clashes(kept.get(at)) {
             continue;
         }
-        let before = kept.range(..s.end).next_back();
-        if before.is_some_and(|(_, (k, _))| k.overlaps(&s)) {
-            continue;
-        }
-        kept.insert(s.start, (s, i));
+        kept.insert(at, (s, i));
     }
-    kept.into_values().map(|(_, i)| i).collect()
+    kept.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The short form a person is referred back to by: an explicit `surname=`,
