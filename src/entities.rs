@@ -530,9 +530,19 @@ impl EntityTagger {
             sorted.get(i).is_some_and(|s| s.overlaps(span))
         };
         let form_words: Vec<usize> = forms.iter().map(|(f, _, _)| f.split(' ').count()).collect();
+        // A form can only start at a word with its first byte: one table look-up
+        // rules out nearly every token before any form is compared.
+        let mut form_first_bytes = [false; 256];
+        for (f, _, _) in &forms {
+            if let Some(&b) = f.as_bytes().first() {
+                form_first_bytes[usize::from(b)] = true;
+            }
+        }
         let mut found: Vec<(Span, usize)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            if t.kind != TokenKind::Word {
+            if t.kind != TokenKind::Word
+                || !form_first_bytes[usize::from(text.as_bytes()[t.span.start])]
+            {
                 continue;
             }
             let word = &text[t.span.start..t.span.end];
