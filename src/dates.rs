@@ -1,7 +1,8 @@
 //! Dates and durations with TIMEX3 values (SPEC §5).
 //!
-//! One regex (compiled once) lists the forms from longest to shortest; each
-//! match is checked by the rules below and given a value.
+//! One multi-pattern regex (compiled once) lists the forms from longest to
+//! shortest and says which form matched; each match is checked by the rules
+//! below and given a value.
 //!
 //! | form | example | value (dct 2021-03-17) |
 //! | --- | --- | --- |
@@ -31,7 +32,8 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use foldhash::HashMap;
-use regex::{Captures, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, PatternID, meta};
 
 use crate::dct::iso_date;
 use crate::document::{Document, Span, Timex, TimexType};
@@ -50,47 +52,81 @@ const WEEKDAY: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday
 const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|[0-9]{1,3}(?:\.[0-9]+)?";
 const UNIT: &str = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?";
 
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let p = format!(
-        r"(?x)
-        (?P<iso>(?-u:\b)[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?-u:\b))
-      | (?P<mdy>(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b))
-      | (?P<dmy>(?:(?P<wd2>{WEEKDAY}),?\s+)?(?-u:\b)(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>[0-9]{{4}})(?-u:\b))
-      | (?P<md>(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b))
-      | (?P<dm>(?-u:\b)(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})(?-u:\b))
-      | (?P<my>(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>[0-9]{{4}})(?-u:\b))
-      | (?P<part>(?-u:\b)(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>[0-9]{{4}})(?-u:\b))
-      | (?P<qtr>(?-u:\b)(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>[0-9]{{4}}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>[0-9]{{4}}))?|(?P<qy3>[0-9]{{4}})\s+Q(?P<q3>[1-4]))(?-u:\b))
-      | (?P<dec>(?-u:\b)(?P<decd>[0-9]{{3}})0s(?-u:\b))
-      | (?P<ago>(?-u:\b)(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago(?-u:\b))
-      | (?P<durq>(?-u:\b)(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})(?-u:\b))
-      | (?P<rel>(?-u:\b)(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)(?-u:\b))
-      | (?P<long>(?-u:\b)(?P<longu>year|month|week|day)-long(?-u:\b))
-      | (?P<dur>(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b))
-      | (?P<deix>(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b))
-      | (?P<wd>(?-u:\b)(?P<wdn>{WEEKDAY})(?-u:\b))
-      | (?P<mo>(?-u:\b)(?P<mon>{MONTH_FULL})(?-u:\b))
-      | (?P<yr>(?-u:\b)(?P<yrn>(?:19|20)[0-9]{{2}})(?-u:\b))
-        "
-    );
-    Regex::new(&p).expect("valid date regex")
+/// The date forms, one pattern each, longest first: where several match at
+/// the same start, the first listed wins (leftmost-first, as in one
+/// alternation). Group names are unique across forms.
+static DATE_FORMS: LazyLock<[(&str, String); 18]> = LazyLock::new(|| {
+    [
+        ("iso", r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}(?-u:\b)".to_string()),
+        ("mdy", format!(r"(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b)")),
+        ("dmy", format!(r"(?:(?P<wd2>{WEEKDAY}),?\s+)?(?-u:\b)(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>[0-9]{{4}})(?-u:\b)")),
+        ("md", format!(r"(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b)")),
+        ("dm", format!(r"(?-u:\b)(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})(?-u:\b)")),
+        ("my", format!(r"(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>[0-9]{{4}})(?-u:\b)")),
+        ("part", r"(?-u:\b)(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>[0-9]{4})(?-u:\b)".to_string()),
+        ("qtr", r"(?-u:\b)(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>[0-9]{4}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>[0-9]{4}))?|(?P<qy3>[0-9]{4})\s+Q(?P<q3>[1-4]))(?-u:\b)".to_string()),
+        ("dec", r"(?-u:\b)(?P<decd>[0-9]{3})0s(?-u:\b)".to_string()),
+        ("ago", format!(r"(?-u:\b)(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago(?-u:\b)")),
+        ("durq", format!(r"(?-u:\b)(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})(?-u:\b)")),
+        ("rel", r"(?-u:\b)(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)(?-u:\b)".to_string()),
+        ("long", r"(?-u:\b)(?P<longu>year|month|week|day)-long(?-u:\b)".to_string()),
+        ("dur", format!(r"(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b)")),
+        ("deix", r"(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b)".to_string()),
+        ("wd", format!(r"(?-u:\b)(?:{WEEKDAY})(?-u:\b)")),
+        ("mo", format!(r"(?-u:\b)(?:{MONTH_FULL})(?-u:\b)")),
+        ("yr", r"(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b)".to_string()),
+    ]
 });
 
-/// The top-level alternatives of [`DATE_RE`], in its order.
-const DATE_FORMS: &[&str] = &[
-    "iso", "mdy", "dmy", "md", "dm", "my", "part", "qtr", "dec", "ago", "durq", "rel", "long",
-    "dur", "deix", "wd", "mo", "yr",
-];
+/// All date forms in one matcher that reports which form matched, so capture
+/// groups are resolved only for forms that have any, within that form alone.
+static DATE_RE: LazyLock<meta::Regex> = LazyLock::new(|| {
+    meta::Regex::new_many(&DATE_FORMS.each_ref().map(|(_, p)| p.as_str()))
+        .expect("valid date regexes")
+});
 
-/// Capture-group indices of [`DATE_RE`] by name: `Captures::name` hashes the
-/// name with SipHash on every call, and a match asks for up to twenty.
-static DATE_GROUPS: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
-    DATE_RE
-        .capture_names()
-        .enumerate()
-        .filter_map(|(i, name)| Some((name?, i)))
+/// Capture-group indices by name (names are unique across forms); looked up
+/// here once rather than through the regex's SipHash-keyed name map.
+static DATE_GROUPS: LazyLock<HashMap<&'static str, (PatternID, usize)>> = LazyLock::new(|| {
+    let info = DATE_RE.group_info();
+    (0..DATE_FORMS.len())
+        .map(PatternID::must)
+        .flat_map(|pid| {
+            info.pattern_names(pid)
+                .enumerate()
+                .map(move |(i, n)| (n, (pid, i)))
+        })
+        .filter_map(|(name, at)| Some((name?, at)))
         .collect()
 });
+
+/// Forms whose value needs only the whole match: no capture search for them.
+const FORMS_WITHOUT_GROUPS: &[&str] = &["iso", "deix", "wd", "mo", "yr"];
+
+/// One match of [`DATE_RE`]: its form and, for forms with groups, their spans.
+struct DateMatch<'t> {
+    text: &'t str,
+    form: &'static str,
+    span: Span,
+    caps: Option<&'t Captures>,
+}
+
+impl<'t> DateMatch<'t> {
+    fn whole(&self) -> &'t str {
+        &self.text[self.span.start..self.span.end]
+    }
+    fn group(&self, name: &str) -> Option<regex_automata::Span> {
+        let caps = self.caps?;
+        let &(pid, i) = DATE_GROUPS.get(name)?;
+        if caps.pattern() != Some(pid) {
+            return None;
+        }
+        caps.get_group(i)
+    }
+    fn g(&self, name: &str) -> Option<&'t str> {
+        self.group(name).map(|s| &self.text[s.range()])
+    }
+}
 
 /// Words before a lone year or month that make it a date.
 static DATE_PREPOSITIONS: WordList = WordList::new(&[
@@ -407,18 +443,12 @@ fn date_value(y: &str, m: u32, d: &str) -> Option<String> {
     Some(iso_date(date))
 }
 
-fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
+fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
     let text = doc.text.as_str();
-    let whole = caps.get(0)?;
-    let span = Span::new(whole.start(), whole.end());
+    let span = m.span;
     let r = Resolver { doc, dct: doc.dct };
-    let group = |n: &str| DATE_GROUPS.get(n).and_then(|&i| caps.get(i));
-    let g = |n: &str| group(n).map(|m| m.as_str());
-    let form = DATE_FORMS
-        .iter()
-        .copied()
-        .find(|n| group(n).is_some())
-        .unwrap_or("");
+    let g = |n: &str| m.g(n);
+    let form = m.form;
     let date = |value: Option<String>| {
         Some(Timex {
             span,
@@ -428,7 +458,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
     };
     let after = &text[span.end..];
     if form == "iso" {
-        let v = crate::dct::parse_iso_date(whole.as_str())?;
+        let v = crate::dct::parse_iso_date(m.whole())?;
         return date(Some(iso_date(v)));
     }
     if form == "mdy" {
@@ -542,7 +572,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         }
         if after.starts_with("-long") {
             // `a year-long probe`: the adjective is the duration.
-            let unit_start = group("du")?.start();
+            let unit_start = m.group("du")?.start;
             return Some(Timex {
                 span: Span::new(unit_start, span.end + "-long".len()),
                 kind: TimexType::Duration,
@@ -562,7 +592,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         });
     }
     if form == "deix" {
-        let delta = match whole.as_str().to_ascii_lowercase().as_str() {
+        let delta = match m.whole().to_ascii_lowercase().as_str() {
             "yesterday" => -1,
             "tomorrow" => 1,
             _ => 0,
@@ -587,10 +617,10 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         if next_cap || prev_cap {
             return None;
         }
-        return date(r.weekday(span, weekday_of(g("wdn")?)?));
+        return date(r.weekday(span, weekday_of(m.whole())?));
     }
     if form == "mo" {
-        let name = g("mon")?;
+        let name = m.whole();
         let m = month_number(name)?;
         // `May` and `March` are also verbs; every month needs a date context.
         let ok = prev_word_is_preposition(text, span.start)
@@ -614,7 +644,7 @@ fn timex_of(doc: &Document, caps: &Captures) -> Option<Timex> {
         if !(prev_word_is_preposition(text, span.start) || follows_punct) {
             return None;
         }
-        return date(Some(g("yrn")?.to_string()));
+        return date(Some(m.whole().to_string()));
     }
     None
 }
@@ -636,8 +666,25 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
         .chain(doc.percents.iter().map(|p| p.span))
         .chain(doc.dct_header)
         .collect();
-    for caps in DATE_RE.captures_iter(&doc.text) {
-        if let Some(t) = timex_of(doc, &caps)
+    let mut caps = DATE_RE.create_captures();
+    for found in DATE_RE.find_iter(&doc.text) {
+        let pid = found.pattern();
+        let form = DATE_FORMS[pid.as_usize()].0;
+        let with_groups = !FORMS_WITHOUT_GROUPS.contains(&form);
+        if with_groups {
+            // The groups of the one form that matched, on the matched span.
+            let input = Input::new(&doc.text)
+                .span(found.range())
+                .anchored(Anchored::Pattern(pid));
+            DATE_RE.search_captures(&input, &mut caps);
+        }
+        let m = DateMatch {
+            text: &doc.text,
+            form,
+            span: Span::new(found.start(), found.end()),
+            caps: with_groups.then_some(&caps),
+        };
+        if let Some(t) = timex_of(doc, &m)
             && !taken.iter().any(|s| s.overlaps(&t.span))
         {
             out.push(t);

@@ -334,28 +334,39 @@ fn check(rows: &[Row]) {
 }
 
 #[test]
-fn every_match_is_exactly_one_listed_form() {
-    for name in DATE_FORMS {
-        assert!(
-            DATE_GROUPS.contains_key(name),
-            "{name} is no group of DATE_RE"
-        );
-    }
+fn every_form_has_an_example_and_unique_group_names() {
     let text = "On 2017-09-04, Monday, January 5th, 2017 and 5 January 2017; May 8 and \
                 8 May; March of 2019; mid-2020; Q3 2021, the second quarter of 2018 and \
                 2019 Q1; the 1990s; two years ago; the next three months; earlier this \
                 week; the year-long probe; 12-month; today; on Friday; in September; in 2016.";
-    let mut seen = Vec::new();
-    for caps in DATE_RE.captures_iter(text) {
-        let forms: Vec<&str> = DATE_FORMS
-            .iter()
-            .copied()
-            .filter(|n| caps.get(DATE_GROUPS[n]).is_some())
-            .collect();
-        assert_eq!(forms.len(), 1, "{:?} matched {forms:?}", &caps[0]);
-        seen.push(forms[0]);
-    }
-    for name in DATE_FORMS {
+    let seen: Vec<&str> = DATE_RE
+        .find_iter(text)
+        .map(|m| DATE_FORMS[m.pattern().as_usize()].0)
+        .collect();
+    for (name, _) in DATE_FORMS.iter() {
         assert!(seen.contains(name), "no example of {name} in {seen:?}");
+    }
+    // `DateMatch::group` finds a group by its name alone.
+    let info = DATE_RE.group_info();
+    let named = (0..DATE_FORMS.len())
+        .flat_map(|pid| info.pattern_names(regex_automata::PatternID::must(pid)))
+        .flatten()
+        .count();
+    assert_eq!(
+        DATE_GROUPS.len(),
+        named,
+        "a group name is used by two forms"
+    );
+    for form in FORMS_WITHOUT_GROUPS {
+        let (pid, (_, pattern)) = DATE_FORMS
+            .iter()
+            .enumerate()
+            .find(|(_, (n, _))| n == form)
+            .expect("a listed form");
+        assert_eq!(
+            info.group_len(regex_automata::PatternID::must(pid)),
+            1,
+            "{form} has groups: {pattern}"
+        );
     }
 }
