@@ -74,6 +74,8 @@ const SAID: &[&str] = &[
 
 struct View<'a> {
     doc: &'a Document,
+    /// Per token: its text (the rules ask for it many times per token).
+    words: Vec<&'a str>,
     /// Per token: a capitalised word that can be part of a name (asked many
     /// times per token, so decided once).
     cap: Vec<bool>,
@@ -81,11 +83,10 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn len(&self) -> usize {
-        self.doc.tokens.len()
+        self.words.len()
     }
     fn text(&self, i: usize) -> &'a str {
-        let s = self.doc.tokens[i].span;
-        &self.doc.text[s.start..s.end]
+        self.words[i]
     }
     fn span(&self, i: usize) -> Span {
         self.doc.tokens[i].span
@@ -94,17 +95,18 @@ impl<'a> View<'a> {
         i < self.len() && self.doc.tokens[i].kind == TokenKind::Word
     }
     fn new(doc: &'a Document) -> View<'a> {
+        let words: Vec<&str> = doc.tokens.iter().map(|t| doc.slice(t.span)).collect();
         let cap = doc
             .tokens
             .iter()
-            .map(|t| {
-                let text = &doc.text[t.span.start..t.span.end];
+            .zip(&words)
+            .map(|(t, text)| {
                 t.kind == TokenKind::Word
                     && text.chars().next().is_some_and(char::is_uppercase)
                     && !text.bytes().any(|b| b == b'.')
             })
             .collect();
-        View { doc, cap }
+        View { doc, words, cap }
     }
     /// A capitalised word that can be part of a name.
     fn is_cap(&self, i: usize) -> bool {
@@ -168,7 +170,8 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     let n = v.len();
     // Rules cued by one token (titles may stand inside a capitalised run:
     // `OpenAI Chief Financial Officer Sarah Friar`).
-    for i in 0..n {
+    // Each of these rules starts at a word token.
+    for i in (0..n).filter(|&i| v.is_word(i)) {
         domain(&v, i, out);
         person_title(&v, i, out);
         founded_by_person(&v, i, out);
