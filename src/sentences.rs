@@ -124,7 +124,12 @@ pub fn split(doc: &Document) -> Vec<Span> {
         has_content |= toks[i].kind != TokenKind::Punct;
         let mut end = i; // last token of a sentence ending here, if any
         let mut boundary = header_end == Some(toks[i].span.end);
-        let t = tok(i);
+        // Only punctuation tokens can end a sentence by themselves.
+        let t = if toks[i].kind == TokenKind::Punct {
+            tok(i)
+        } else {
+            ""
+        };
         if matches!(t, "." | "!" | "?" | "…") {
             // Absorb repeated terminals and closing quotes/brackets.
             while end + 1 < toks.len()
@@ -161,9 +166,15 @@ pub fn split(doc: &Document) -> Vec<Span> {
                 Some(_) => {}
             }
         }
-        if !boundary && let Some(next) = toks.get(i + 1) {
+        if !boundary
+            && let Some(next) = toks.get(i + 1)
+            // Most gaps are empty or one space: no line break to look for.
+            && !(next.span.start == toks[i].span.end
+                || next.span.start == toks[i].span.end + 1
+                    && text.as_bytes()[toks[i].span.end] == b' ')
+        {
             let gap = &text[toks[i].span.end..next.span.start];
-            // Gaps are mostly one space: a plain byte loop beats a searcher call.
+            // A plain byte loop beats a searcher call on these short gaps.
             if let Some(nl) = gap.bytes().position(|b| b == b'\n') {
                 let blank = gap.as_bytes()[nl + 1..].contains(&b'\n');
                 let next_s = tok(i + 1);
