@@ -48,7 +48,7 @@
 
 use std::borrow::Cow;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::document::{Document, EntityType, Relation, RelationType, Span};
 use crate::gazetteer::Gazetteer;
@@ -633,23 +633,21 @@ impl<'a> Sent<'a> {
 
 /// The two most-mentioned organisations so far (ties: the one seen first),
 /// most-mentioned first; fewer when fewer are known.
-fn two_most_mentioned(
-    counts: &HashMap<usize, usize>,
-    first_seen: &HashMap<usize, usize>,
-) -> Vec<usize> {
-    let key = |e: usize| (std::cmp::Reverse(counts[&e]), first_seen[&e]);
+fn two_most_mentioned(counts: &[usize], seen_order: &[usize]) -> Vec<usize> {
+    // Ties go to the organisation seen first: its place in `seen_order`.
+    let key = |k: usize| (std::cmp::Reverse(counts[seen_order[k]]), k);
     let mut best: Vec<usize> = Vec::with_capacity(2);
-    for &e in counts.keys() {
+    for k in 0..seen_order.len() {
         match best.as_slice() {
-            [] | [_] => best.push(e),
-            [_, second] if key(e) < key(*second) => best[1] = e,
+            [] | [_] => best.push(k),
+            [_, second] if key(k) < key(*second) => best[1] = k,
             _ => continue,
         }
         if best.len() == 2 && key(best[1]) < key(best[0]) {
             best.swap(0, 1);
         }
     }
-    best
+    best.into_iter().map(|k| seen_order[k]).collect()
 }
 
 /// All relations stated by one sentence.
@@ -1168,8 +1166,10 @@ impl Stage for RelationExtractor {
 
     fn process(&self, doc: &mut Document) {
         let mut found: Vec<(Found, Span)> = Vec::new();
-        let mut org_counts: HashMap<usize, usize> = HashMap::new();
-        let mut first_seen: HashMap<usize, usize> = HashMap::new();
+        // Per entity index: organisation mentions so far; and the organisations
+        // in the order first seen.
+        let mut org_counts: Vec<usize> = vec![0; doc.entities.len()];
+        let mut seen_order: Vec<usize> = Vec::new();
         let mut recent_orgs: Vec<usize> = Vec::new();
         for &span in &doc.sentences {
             let a = doc.mentions.partition_point(|m| m.span.start < span.start);
@@ -1179,9 +1179,10 @@ impl Stage for RelationExtractor {
                 .map(|m| m.entity)
                 .filter(|&e| doc.entities[e].kind == EntityType::Org);
             for e in orgs.clone() {
-                *org_counts.entry(e).or_default() += 1;
-                let n = first_seen.len();
-                first_seen.entry(e).or_insert(n);
+                if org_counts[e] == 0 {
+                    seen_order.push(e);
+                }
+                org_counts[e] += 1;
             }
             // Most sentences cannot state a relation: every rule needs two
             // mentions, except `the two rivals` and `the X-based company`.
@@ -1196,7 +1197,7 @@ impl Stage for RelationExtractor {
                     || (b - a == 1
                         && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
-                let salient = two_most_mentioned(&org_counts, &first_seen);
+                let salient = two_most_mentioned(&org_counts, &seen_order);
                 let s = Sent::new(doc, span);
                 let mut here = Vec::new();
                 sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
