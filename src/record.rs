@@ -358,18 +358,23 @@ impl Record {
         if self.is_error() {
             return self.to_json().to_string();
         }
-        // Full records serialize straight from the structs (no `Value` tree).
-        serde_json::to_string(self).unwrap_or_default()
+        // Full records serialize straight from the structs (no `Value` tree),
+        // into a buffer about the size of a typical line, so it rarely grows.
+        let mut line = Vec::with_capacity(8 << 10);
+        match serde_json::to_writer(&mut line, self) {
+            Ok(()) => String::from_utf8(line).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|&b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
