@@ -228,8 +228,8 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         return;
     }
     // org-trailing-noun: `the Zhong Lun law firm`.
-    let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
     if end - start <= 4 && v.joined(end - 1) {
+        let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
         for noun in ORG_TRAILING_NOUNS {
             if after.starts_with(noun)
                 && !after[noun.len()..].starts_with(|c: char| c.is_alphanumeric())
