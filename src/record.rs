@@ -33,7 +33,7 @@ impl<'a> CharIndex<'a> {
             let mut count = 0u32;
             for chunk in bytes.chunks(STRIDE) {
                 checkpoints.push(count);
-                count += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+                count += char_starts(chunk);
             }
         }
         CharIndex {
@@ -53,11 +53,14 @@ impl<'a> CharIndex<'a> {
             return self.text.chars().count();
         }
         let base = self.checkpoints[k] as usize;
-        base + self.text.as_bytes()[k * STRIDE..byte]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count()
+        base + char_starts(&self.text.as_bytes()[k * STRIDE..byte]) as usize
     }
+}
+
+/// The number of chars starting in `bytes` (bytes that are no UTF-8
+/// continuation byte), summed in a form the compiler vectorises.
+fn char_starts(bytes: &[u8]) -> u32 {
+    bytes.iter().map(|&b| u32::from((b as i8) >= -0x40)).sum()
 }
 
 /// `{"start", "end"}` in code points.
