@@ -458,12 +458,9 @@ impl EntityTagger {
             let c = &cands[i];
             match &c.target {
                 Target::Gazetteer(p) => {
-                    let full: Vec<usize> = self.targets[*p]
-                        .iter()
-                        .filter(|t| !t.1)
-                        .map(|t| t.0)
-                        .collect();
-                    if let Some(&entry) = full.first() {
+                    // The first entry this alias fully names, if any.
+                    let full = self.targets[*p].iter().find(|t| !t.1).map(|t| t.0);
+                    if let Some(entry) = full {
                         let e = &self.gazetteer.entries[entry];
                         let idx = linker.entity(&e.id, e.kind, &e.name);
                         linker.add(c.span, idx, MentionSource::Gazetteer, true);
