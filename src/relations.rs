@@ -333,28 +333,30 @@ struct Sent<'a> {
     t0: usize,
     n: usize,
     ms: Vec<M>,
-    /// Lowercased token texts (borrowed when already lowercase, as most are).
+    /// Lowercased token texts (borrowed from the text or its ASCII-lowercased
+    /// copy; owned only for the rare non-ASCII token that lowercasing changes).
     low: Vec<Cow<'a, str>>,
 }
 
 type Found = (RelationType, usize, usize, &'static str);
 
 impl<'a> Sent<'a> {
-    fn new(doc: &'a Document, span: Span) -> Sent<'a> {
+    /// The sentence at `span`; `lower` is `doc.text` with ASCII letters
+    /// lowercased (same byte offsets), computed once per document.
+    fn new(doc: &'a Document, lower: &'a str, span: Span) -> Sent<'a> {
         let range = doc.tokens_in(span);
         let t0 = range.start;
         let n = range.len();
         let low = range
             .clone()
             .map(|i| {
-                let t = doc.slice(doc.tokens[i].span);
-                // One pass settles the common case: ASCII without capitals.
-                if !t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-                    Cow::Borrowed(t)
+                let span = doc.tokens[i].span;
+                let t = doc.slice(span);
+                if t.is_ascii() {
+                    // Most tokens: their lowercase form, already in `lower`.
+                    Cow::Borrowed(&lower[span.start..span.end])
                 } else if t == "’" {
                     Cow::Borrowed("'")
-                } else if t.is_ascii() {
-                    Cow::Owned(t.to_ascii_lowercase())
                 } else {
                     // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
                     let lower = t.to_lowercase();
@@ -1171,6 +1173,7 @@ impl Stage for RelationExtractor {
         let mut org_counts: Vec<usize> = vec![0; doc.entities.len()];
         let mut seen_order: Vec<usize> = Vec::new();
         let mut recent_orgs: Vec<usize> = Vec::new();
+        let lower = doc.text.to_ascii_lowercase();
         for &span in &doc.sentences {
             let a = doc.mentions.partition_point(|m| m.span.start < span.start);
             let b = doc.mentions.partition_point(|m| m.span.start < span.end);
@@ -1198,7 +1201,7 @@ impl Stage for RelationExtractor {
                         && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
                 let salient = two_most_mentioned(&org_counts, &seen_order);
-                let s = Sent::new(doc, span);
+                let s = Sent::new(doc, &lower, span);
                 let mut here = Vec::new();
                 sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
                 found.extend(here.into_iter().map(|f| (f, span)));
