@@ -491,15 +491,15 @@ impl EntityTagger {
 
     /// Surnames of introduced people, and fallback organisations' names without
     /// their legal suffix, found again later in the document.
-    fn link_short_forms(&self, doc: &Document, linker: &mut Linker) {
+    fn link_short_forms(&self, doc: &Document, linker: &mut Linker<'_>) {
         // (short form, entity index, position of the introduction)
         let mut forms: Vec<(String, usize, usize)> = Vec::new();
         for m in linker.mentions.iter().filter(|m| m.intro) {
             let e = &linker.entities[m.entity];
             let form = match e.kind {
-                EntityType::Person => match self.gazetteer.index_of(&e.id) {
+                EntityType::Person => match self.gazetteer.index_of(e.id) {
                     Some(i) => self.surnames[i].clone(),
-                    None => person_surname(&e.name),
+                    None => person_surname(e.name),
                 },
                 EntityType::Org if m.source == MentionSource::Fallback => {
                     let surface = doc.slice(m.span);
@@ -610,26 +610,32 @@ struct LinkedMention {
     intro: bool,
 }
 
+/// An entity as the linker knows it, borrowing its id and name.
+#[derive(Clone, Copy)]
+struct LinkedEntity<'a> {
+    id: &'a str,
+    kind: EntityType,
+    name: &'a str,
+}
+
+/// Entities and mentions as they are linked. Ids and names borrow from the
+/// gazetteer and the candidates; owned strings are made once, in `finish`.
 #[derive(Default)]
-struct Linker {
-    entities: Vec<Entity>,
-    by_id: HashMap<String, usize>,
+struct Linker<'a> {
+    entities: Vec<LinkedEntity<'a>>,
+    by_id: HashMap<&'a str, usize>,
     mentions: Vec<LinkedMention>,
     /// Per entity, the spans of its introducing (full) mentions, in text order.
     intros: Vec<Vec<Span>>,
 }
 
-impl Linker {
-    fn entity(&mut self, id: &str, kind: EntityType, name: &str) -> usize {
+impl<'a> Linker<'a> {
+    fn entity(&mut self, id: &'a str, kind: EntityType, name: &'a str) -> usize {
         if let Some(&i) = self.by_id.get(id) {
             return i;
         }
-        self.entities.push(Entity {
-            id: id.to_string(),
-            kind,
-            name: name.to_string(),
-        });
-        self.by_id.insert(id.to_string(), self.entities.len() - 1);
+        self.entities.push(LinkedEntity { id, kind, name });
+        self.by_id.insert(id, self.entities.len() - 1);
         self.entities.len() - 1
     }
 
@@ -678,7 +684,12 @@ impl Linker {
         for m in &self.mentions {
             if order[m.entity].is_none() {
                 order[m.entity] = Some(entities.len());
-                entities.push(self.entities[m.entity].clone());
+                let e = self.entities[m.entity];
+                entities.push(Entity {
+                    id: e.id.to_string(),
+                    kind: e.kind,
+                    name: e.name.to_string(),
+                });
             }
         }
         doc.mentions = self
