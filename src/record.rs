@@ -257,14 +257,19 @@ impl Record {
     pub fn from_document(doc: &Document) -> Record {
         let idx = CharIndex::new(&doc.text);
         let cp = |b: usize| idx.char_offset(b);
+        let mut mention_counts = vec![0; doc.entities.len()];
+        for m in &doc.mentions {
+            mention_counts[m.entity] += 1;
+        }
         let mut entities: Vec<EntityRec> = doc
             .entities
             .iter()
-            .map(|e| EntityRec {
+            .zip(mention_counts)
+            .map(|(e, n)| EntityRec {
                 id: e.id.clone(),
                 kind: e.kind.as_str().to_string(),
                 name: e.name.clone(),
-                mentions: Vec::new(),
+                mentions: Vec::with_capacity(n),
             })
             .collect();
         for m in &doc.mentions {
