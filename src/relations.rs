@@ -665,7 +665,6 @@ fn sentence_relations(
     let ent = |m: usize| s.ms[m].ent;
     let mut push =
         |kind: RelationType, h: usize, t: usize, rule: &'static str| out.push((kind, h, t, rule));
-    let founder_context = s.has_word(&FOUNDER_WORDS);
 
     for (mi, m) in s.ms.iter().enumerate() {
         let after = m.b;
@@ -831,7 +830,8 @@ fn sentence_relations(
             && s.w(after) == "at"
             && let Some(o) = s.mention_at(after + 1).filter(|&o| s.ms[o].kind == Org)
         {
-            if founder_context {
+            // Asked here only: a scan of the whole sentence for one rare pattern.
+            if s.has_word(&FOUNDER_WORDS) {
                 push(FoundedBy, ent(o), ent(mi), "founded-by");
             } else {
                 push(WorksFor, ent(mi), ent(o), "person-role-at");
