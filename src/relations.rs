@@ -359,11 +359,11 @@ impl<'a> Sent<'a> {
                     Cow::Borrowed("'")
                 } else {
                     // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
-                    let lower = t.to_lowercase();
-                    if lower == t {
+                    let folded = t.to_lowercase();
+                    if folded == t {
                         Cow::Borrowed(t)
                     } else {
-                        Cow::Owned(lower)
+                        Cow::Owned(folded)
                     }
                 }
             })
