@@ -100,9 +100,6 @@ static DATE_GROUPS: LazyLock<HashMap<&'static str, (PatternID, usize)>> = LazyLo
         .collect()
 });
 
-/// Forms whose value needs only the whole match: no capture search for them.
-const FORMS_WITHOUT_GROUPS: &[&str] = &["iso", "deix", "wd", "mo", "yr"];
-
 /// One match of [`DATE_RE`]: its form and, for forms with groups, their spans.
 struct DateMatch<'t> {
     text: &'t str,
@@ -670,7 +667,9 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
     for found in DATE_RE.find_iter(&doc.text) {
         let pid = found.pattern();
         let form = DATE_FORMS[pid.as_usize()].0;
-        let with_groups = !FORMS_WITHOUT_GROUPS.contains(&form);
+        // Forms without named groups (their value is the whole match) need
+        // no capture search; group 0 is the match itself.
+        let with_groups = DATE_RE.group_info().group_len(pid) > 1;
         if with_groups {
             // The groups of the one form that matched, on the matched span.
             let input = Input::new(&doc.text)

@@ -357,16 +357,4 @@ fn every_form_has_an_example_and_unique_group_names() {
         named,
         "a group name is used by two forms"
     );
-    for form in FORMS_WITHOUT_GROUPS {
-        let (pid, (_, pattern)) = DATE_FORMS
-            .iter()
-            .enumerate()
-            .find(|(_, (n, _))| n == form)
-            .expect("a listed form");
-        assert_eq!(
-            info.group_len(regex_automata::PatternID::must(pid)),
-            1,
-            "{form} has groups: {pattern}"
-        );
-    }
 }
