@@ -409,7 +409,8 @@ impl EntityTagger {
 
     /// Tags `doc` (needs tokens).
     pub fn tag(&self, doc: &mut Document) {
-        // About one candidate in ten tokens in news text: rarely a regrowth.
+        // News text has about one candidate per ten tokens: room for one per
+        // eight rarely needs to grow.
         let mut cands = Vec::with_capacity(doc.tokens.len() / 8);
         self.gazetteer_candidates(doc, &mut cands);
         let n_gazetteer = cands.len();

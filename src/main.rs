@@ -19,8 +19,8 @@ use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_
 // texts, ids, record fields); mimalloc's thread-local free lists serve them at
 // a fraction of the system allocator's cost. Built without transparent huge
 // pages (Cargo feature `no_thp`): with them, each batch's memory came back from
-// the OS as 2 MB pages the kernel had to zero first (a tenth of the samples
-// in `perf` on some runs, twice the system time, twice the peak RSS).
+// the OS as 2 MB pages the kernel had to zero first (5-9% of `perf` samples
+// on some runs, more than twice the system time, about twice the peak RSS).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

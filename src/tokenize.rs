@@ -48,15 +48,19 @@ const ASCII_CLASS: [Class; 128] = {
     table
 };
 
-/// Per byte: 2 for an ASCII letter, 1 for an ASCII digit, 0 for anything else
-/// (non-ASCII bytes take the char path).
+/// Bits of [`ASCII_WORD`].
+const WORD_DIGIT: u8 = 1;
+const WORD_ALPHA: u8 = 2;
+
+/// Per byte: [`WORD_ALPHA`] for an ASCII letter, [`WORD_DIGIT`] for an ASCII
+/// digit, 0 for anything else (non-ASCII bytes take the char path).
 const ASCII_WORD: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = match ASCII_CLASS[b] {
-            Class::Alpha => 2,
-            Class::Digit => 1,
+            Class::Alpha => WORD_ALPHA,
+            Class::Digit => WORD_DIGIT,
             _ => 0,
         };
         b += 1;
@@ -130,7 +134,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         i += 1;
                     }
                     if i > run_start {
-                        has_alpha |= seen & 2 != 0;
+                        has_alpha |= seen & WORD_ALPHA != 0;
                         prev = ASCII_CLASS[usize::from(bytes[i - 1])];
                         if i == n {
                             break;
