@@ -18,15 +18,25 @@
 //!
 //! Percentages: a number and `%`, `percent`, `per cent` or `percentage
 //! point(s)`, with a qualifier just before inside the span setting `modifier`.
+//!
+//! Both are searched at candidate tokens only, not by a regex scan of the whole
+//! text: an amount or percentage counts only where no letter, digit, `.`, `,`
+//! or `$` precedes it, so it starts where a token starts, and only tokens led by
+//! a digit, a currency sign, a currency code or a spelled-out number can start
+//! one. The regex then runs anchored at those few places. Left to right, a
+//! candidate inside the previous match is skipped, as a scan would skip it.
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, meta};
 
-use crate::document::{Decimal, Document, Money, Percent, PercentModifier, Span};
+use crate::document::{Decimal, Document, Money, Percent, PercentModifier, Span, Token, TokenKind};
+use crate::lexicon::WordList;
 use crate::stage::Stage;
 
-/// The money and percent stage.
+/// The money and percent stage (needs tokens).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MoneyTagger;
 
@@ -37,7 +47,48 @@ const SYMBOLS: &str = r"US\$|U\.S\.\$|HK\$|S\$|A\$|C\$|NT\$|NZ\$|R\$|RM|Rs\.?|�
 const WORDS_AFTER: &str = r"U\.S\.\s+dollars?|US\s+dollars?|American\s+dollars?|Hong\s+Kong\s+dollars?|Singapore\s+dollars?|Australian\s+dollars?|Canadian\s+dollars?|Taiwan\s+dollars?|New\s+Taiwan\s+dollars?|dollars?|yuan|renminbi|RMB|CNY|USD|EUR|GBP|JPY|HKD|SGD|euros?|pounds?(?:\s+sterling)?|sterling|yen|ringgit|won|rupees?|francs?|Swiss\s+francs?";
 const QUALIFIER: &str = r"(?:about|around|approximately|roughly|nearly|almost|over|more\s+than|less\s+than|fewer\s+than|under|above|below|up\s+to|at\s+least|at\s+most|some|close\s+to|as\s+much\s+as|as\s+many\s+as|just\s+over|just\s+under|well\s+over|an\s+estimated|estimated)";
 
-static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+/// The letters a currency sign or code in [`SYMBOLS`] starts with, up to its
+/// first non-letter (`US` of `US$`, `U` of `U.S.$`, `RM` of `RM2.5m`).
+const SYMBOL_LETTER_LIST: &[&str] = &[
+    "US", "U", "HK", "S", "A", "C", "NT", "NZ", "R", "RM", "Rs", "RMB", "CNY", "USD", "EUR", "GBP",
+    "JPY", "HKD", "SGD", "AUD", "CAD", "CHF", "INR", "KRW", "MYR", "TWD",
+];
+static SYMBOL_LETTERS: WordList = WordList::new(SYMBOL_LETTER_LIST);
+
+/// The first words of [`WORD_NUM`].
+const NUMBER_WORD_LIST: &[&str] = &[
+    "half", "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "several", "hundreds", "tens",
+];
+static NUMBER_WORDS: WordList = WordList::new(NUMBER_WORD_LIST);
+
+/// Currency signs that are tokens of their own.
+const SIGNS: &[&str] = &["$", "€", "£", "¥"];
+
+/// First bytes of the tokens [`may_start_money`] looks at more closely: digits,
+/// the signs' first bytes and the first letters of the two word lists.
+static MONEY_LEAD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    let lists: [&[&str]; 3] = [SIGNS, SYMBOL_LETTER_LIST, NUMBER_WORD_LIST];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            table[lists[l][i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        l += 1;
+    }
+    table
+};
+
+/// Money forms, tried anchored at candidate tokens.
+static MONEY: LazyLock<meta::Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)
         (?P<hyph>(?P<hnum>{NUM})-(?P<hscale>trillion|billion|million|thousand)-(?P<hcur>euro|dollar|yuan|pound|yen|ringgit|renminbi))(?-u:\b)
@@ -45,16 +96,18 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<word>(?P<wnum>{NUM}|{WORD_NUM})(?:[\ \u{{a0}}-]?(?P<wscale>{SCALE})(?-u:\b))?[\ \u{{a0}}](?P<wcur>{WORDS_AFTER})(?-u:\b))
         "
     );
-    Regex::new(&pattern).expect("valid money regex")
+    meta::Regex::new(&pattern).expect("valid money regex")
 });
 
 static QUALIFIER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)(?-u:\b){QUALIFIER}\s+$")).expect("valid qualifier regex")
 });
 
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)(?:(?-u:\b)(?P<q>{QUALIFIER})\s+)?(?P<num>{NUM})(?:\s?%|[\ \u{{a0}}](?:percent|per\s+cent|percentage\s+points?|pct)(?-u:\b))"
+/// A number and a percent sign or word, tried anchored at number tokens; the
+/// qualifier before it is found by [`qualifier_before`].
+static PERCENT: LazyLock<meta::Regex> = LazyLock::new(|| {
+    meta::Regex::new(&format!(
+        r"(?i)(?:{NUM})(?:\s?%|[\ \u{{a0}}](?:percent|per\s+cent|percentage\s+points?|pct)(?-u:\b))"
     ))
     .expect("valid percent regex")
 });
@@ -162,40 +215,93 @@ fn starts_clean(text: &str, start: usize) -> bool {
         .is_some_and(|c| c.is_alphanumeric() || c == '.' || c == ',' || c == '$')
 }
 
-fn money_from(text: &str, caps: &Captures) -> Option<Money> {
-    let whole = caps.get(0)?;
-    let (num, scale, cur) = if caps.name("hyph").is_some() {
-        (caps.name("hnum")?, caps.name("hscale"), caps.name("hcur")?)
-    } else if caps.name("sym").is_some() {
-        (caps.name("snum")?, caps.name("sscale"), caps.name("scur")?)
-    } else {
-        (caps.name("wnum")?, caps.name("wscale"), caps.name("wcur")?)
+/// The qualifier (`about`, `more than` …) that ends, followed by whitespace,
+/// right before byte `at` and starts at or after `floor`: its start and text.
+/// Looks back 40 bytes, past the longest qualifier and its spaces.
+fn qualifier_before(text: &str, floor: usize, at: usize) -> Option<(usize, &str)> {
+    let lo = floor_boundary(text, at.saturating_sub(40).max(floor));
+    let m = QUALIFIER_BEFORE.find(&text[lo..at])?;
+    // The regex sees the window's start as a word boundary; the text may not.
+    let in_word = |i: usize| {
+        i > 0 && matches!(text.as_bytes()[i - 1], b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' | b'_')
     };
-    let base = if num.as_str().starts_with(|c: char| c.is_ascii_digit()) {
-        Decimal::parse(num.as_str())?
+    if m.start() == 0 && in_word(lo) {
+        return None;
+    }
+    Some((lo + m.start(), m.as_str().trim_end()))
+}
+
+/// Whether an amount can start at token `t`: a number, a currency sign, the
+/// letters of a currency code or sign (`USD`, `US` of `US$`), or a spelled-out
+/// number. A cheap test that spares the regex most tokens.
+fn may_start_money(text: &str, t: &Token) -> bool {
+    if !MONEY_LEAD_BYTES[usize::from(text.as_bytes()[t.span.start])] {
+        return false;
+    }
+    let word = &text[t.span.start..t.span.end];
+    let first = word.as_bytes()[0];
+    match t.kind {
+        TokenKind::Number => true,
+        TokenKind::Punct => SIGNS.contains(&word),
+        TokenKind::Word if first.is_ascii_digit() => true,
+        TokenKind::Word if first.is_ascii_lowercase() => NUMBER_WORDS.contains(word),
+        TokenKind::Word if first.is_ascii_uppercase() => {
+            let letters = word
+                .bytes()
+                .position(|b| !b.is_ascii_alphabetic())
+                .map_or(word, |n| &word[..n]);
+            letters.len() <= 3 && SYMBOL_LETTERS.contains(letters)
+        }
+        TokenKind::Word => false,
+    }
+}
+
+fn money_from(text: &str, caps: &Captures) -> Option<Money> {
+    let whole = caps.get_match()?;
+    let group = |name: &str| caps.get_group_by_name(name).map(|s| &text[s.range()]);
+    let (num, scale, cur) = if group("hyph").is_some() {
+        (group("hnum")?, group("hscale"), group("hcur")?)
+    } else if group("sym").is_some() {
+        (group("snum")?, group("sscale"), group("scur")?)
+    } else {
+        (group("wnum")?, group("wscale"), group("wcur")?)
+    };
+    let base = if num.starts_with(|c: char| c.is_ascii_digit()) {
+        Decimal::parse(num)?
     } else {
         // Spelled-out amounts need a scale word: `a million yuan`, not `a yuan`.
         scale?;
-        word_number(num.as_str())?
+        word_number(num)?
     };
-    let value = base.times_pow10(scale.map_or(0, |s| scale_exp(s.as_str())))?;
-    let currency = currency_of(cur.as_str(), text, whole.start())?;
+    let value = base.times_pow10(scale.map_or(0, scale_exp))?;
+    let currency = currency_of(cur, text, whole.start())?;
     Some(Money {
         span: Span::new(whole.start(), whole.end()),
         value,
         currency,
-        approx: QUALIFIER_BEFORE
-            .is_match(&text[floor_boundary(text, whole.start().saturating_sub(40))..whole.start()]),
+        approx: qualifier_before(text, 0, whole.start()).is_some(),
         equivalent_of: None,
     })
 }
 
-/// Finds money amounts in `text`, in order.
-pub fn find_money(text: &str) -> Vec<Money> {
+/// Finds money amounts in `text` (tokenized as `tokens`), in order.
+pub fn find_money(text: &str, tokens: &[Token]) -> Vec<Money> {
     let mut out: Vec<Money> = Vec::new();
-    for caps in MONEY.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
-        if !starts_clean(text, whole.start()) {
+    let mut input = Input::new(text).anchored(Anchored::Yes);
+    let mut caps = MONEY.create_captures();
+    let mut searched_to = 0;
+    for t in tokens {
+        let at = t.span.start;
+        if at < searched_to || !may_start_money(text, t) {
+            continue;
+        }
+        input.set_start(at);
+        MONEY.search_captures(&input, &mut caps);
+        let Some(whole) = caps.get_match() else {
+            continue;
+        };
+        searched_to = whole.end();
+        if !starts_clean(text, at) {
             continue;
         }
         // A symbol amount must not run into letters (`$5mn` is fine, `$5abc` is not).
@@ -225,22 +331,37 @@ pub fn find_money(text: &str) -> Vec<Money> {
     out
 }
 
-/// Finds percentages in `text`, in order.
-pub fn find_percents(text: &str) -> Vec<Percent> {
+/// Finds percentages in `text` (tokenized as `tokens`), in order.
+pub fn find_percents(text: &str, tokens: &[Token]) -> Vec<Percent> {
     let mut out = Vec::new();
-    for caps in PERCENT.captures_iter(text) {
-        let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
-            continue;
-        };
-        if !starts_clean(text, whole.start()) || !starts_clean(text, num.start()) {
+    let mut input = Input::new(text).anchored(Anchored::Yes);
+    let mut searched_to = 0;
+    for t in tokens {
+        let at = t.span.start;
+        if at < searched_to || !text.as_bytes()[at].is_ascii_digit() {
             continue;
         }
-        let Some(value) = Decimal::parse(num.as_str()) else {
+        input.set_start(at);
+        let Some(m) = PERCENT.search(&input) else {
             continue;
         };
-        let modifier = caps.name("q").map(|q| {
+        let qualifier = qualifier_before(text, searched_to, at);
+        searched_to = m.end();
+        let start = qualifier.map_or(at, |(start, _)| start);
+        if !starts_clean(text, start) || !starts_clean(text, at) {
+            continue;
+        }
+        // The number runs up to the sign or the space before the word.
+        let num = &text[at..m.end()];
+        let num = &num[..num
+            .bytes()
+            .position(|b| !matches!(b, b'0'..=b'9' | b',' | b'.'))
+            .unwrap_or(num.len())];
+        let Some(value) = Decimal::parse(num) else {
+            continue;
+        };
+        let modifier = qualifier.map(|(_, q)| {
             let q = q
-                .as_str()
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -255,7 +376,7 @@ pub fn find_percents(text: &str) -> Vec<Percent> {
             }
         });
         out.push(Percent {
-            span: Span::new(whole.start(), whole.end()),
+            span: Span::new(start, m.end()),
             value,
             modifier,
         });
@@ -269,8 +390,8 @@ impl Stage for MoneyTagger {
     }
 
     fn process(&self, doc: &mut Document) {
-        doc.money = find_money(&doc.text);
-        doc.percents = find_percents(&doc.text);
+        doc.money = find_money(&doc.text, &doc.tokens);
+        doc.percents = find_percents(&doc.text, &doc.tokens);
         // A percentage inside a money span (`$5%`-like junk) is not one.
         let money_spans: Vec<Span> = doc.money.iter().map(|m| m.span).collect();
         doc.percents
@@ -281,6 +402,30 @@ impl Stage for MoneyTagger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokenize::tokenize;
+
+    #[test]
+    fn candidate_lists_cover_the_regex() {
+        // Every sign or code the regex knows starts a token `may_start_money` accepts.
+        for alt in SYMBOLS.split('|') {
+            let alt = alt.replace('\\', "");
+            let letters: String = alt.chars().take_while(char::is_ascii_alphabetic).collect();
+            if letters.is_empty() {
+                assert!(SIGNS.iter().any(|s| alt.starts_with(s)), "{alt}");
+            } else {
+                assert!(SYMBOL_LETTERS.contains(&letters), "{alt}");
+            }
+        }
+        for alt in WORD_NUM.split('|') {
+            let first = alt.split('\\').next().unwrap_or(alt);
+            assert!(NUMBER_WORDS.contains(first), "{alt}");
+        }
+        for list in [SIGNS, SYMBOL_LETTER_LIST, NUMBER_WORD_LIST] {
+            for w in list {
+                assert!(MONEY_LEAD_BYTES[usize::from(w.as_bytes()[0])], "{w}");
+            }
+        }
+    }
 
     #[test]
     fn money_table() {
@@ -369,24 +514,38 @@ mod tests {
                 "USD 5 million",
                 &[("USD 5 million", "5000000", "USD", false, None)],
             ),
+            (
+                "raised (US$5 million), HK$3bn and 500 yuan",
+                &[
+                    ("US$5 million", "5000000", "USD", false, None),
+                    ("HK$3bn", "3000000000", "HKD", false, None),
+                    ("500 yuan", "500", "CNY", false, None),
+                ],
+            ),
+            (
+                "two million euros",
+                &[("two million euros", "2000000", "EUR", false, None)],
+            ),
+            ("xUS$5 and v2 dollars", &[]),
             ("over a billion people use it", &[]),
             ("exceeded 100 million in 2020", &[]),
             ("version 2.5 of the app", &[]),
             ("a few dollars", &[]),
         ];
         for &(text, want) in rows {
-            let got: Vec<(String, String, &str, bool, Option<usize>)> = find_money(text)
-                .iter()
-                .map(|m| {
-                    (
-                        text[m.span.start..m.span.end].to_string(),
-                        m.value.to_string(),
-                        m.currency,
-                        m.approx,
-                        m.equivalent_of,
-                    )
-                })
-                .collect();
+            let got: Vec<(String, String, &str, bool, Option<usize>)> =
+                find_money(text, &tokenize(text))
+                    .iter()
+                    .map(|m| {
+                        (
+                            text[m.span.start..m.span.end].to_string(),
+                            m.value.to_string(),
+                            m.currency,
+                            m.approx,
+                            m.equivalent_of,
+                        )
+                    })
+                    .collect();
             let want: Vec<(String, String, &str, bool, Option<usize>)> = want
                 .iter()
                 .map(|w| (w.0.to_string(), w.1.to_string(), w.2, w.3, w.4))
@@ -419,11 +578,19 @@ mod tests {
                 "nearly 30 per cent",
                 &[("nearly 30 per cent", "30", Some("about"))],
             ),
+            ("moreover 5% of", &[("5%", "5", None)]),
+            (
+                "from 5% to more than 7 pct",
+                &[
+                    ("5%", "5", None),
+                    ("more than 7 pct", "7", Some("more_than")),
+                ],
+            ),
             ("100 percentile", &[]),
             ("a v2.5% thing", &[]),
         ];
         for &(text, want) in rows {
-            let got: Vec<(String, String, Option<&str>)> = find_percents(text)
+            let got: Vec<(String, String, Option<&str>)> = find_percents(text, &tokenize(text))
                 .iter()
                 .map(|p| {
                     (

@@ -11,8 +11,8 @@ fn run(text: &str, dct: Option<&str>) -> Vec<(String, &'static str, Option<Strin
         default: dct.and_then(crate::dct::parse_iso_date),
     }
     .process(&mut doc);
-    doc.money = crate::money::find_money(text);
-    doc.percents = crate::money::find_percents(text);
+    doc.money = crate::money::find_money(text, &doc.tokens);
+    doc.percents = crate::money::find_percents(text, &doc.tokens);
     find_dates(&doc)
         .into_iter()
         .map(|t| {
