@@ -62,6 +62,62 @@ const NUMBER_WORD_LIST: &[&str] = &[
 ];
 static NUMBER_WORDS: WordList = WordList::new(NUMBER_WORD_LIST);
 
+/// The words that can follow the first word of a spelled-out amount: the rest
+/// of [`WORD_NUM`] (`half a`, `a few`, `tens of`), a [`SCALE`] or the first word
+/// of [`WORDS_AFTER`] (as tokens: `U.S` of `U.S.`).
+const AFTER_NUMBER_WORD_LIST: &[&str] = &[
+    "a",
+    "half",
+    "few",
+    "of",
+    "trillion",
+    "billion",
+    "million",
+    "thousand",
+    "tn",
+    "trn",
+    "bn",
+    "mn",
+    "m",
+    "k",
+    "b",
+    "U.S",
+    "US",
+    "American",
+    "Hong",
+    "Singapore",
+    "Australian",
+    "Canadian",
+    "Taiwan",
+    "New",
+    "dollar",
+    "dollars",
+    "yuan",
+    "renminbi",
+    "RMB",
+    "CNY",
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "HKD",
+    "SGD",
+    "euro",
+    "euros",
+    "pound",
+    "pounds",
+    "sterling",
+    "yen",
+    "ringgit",
+    "won",
+    "rupee",
+    "rupees",
+    "franc",
+    "francs",
+    "Swiss",
+];
+static AFTER_NUMBER_WORDS: WordList = WordList::new(AFTER_NUMBER_WORD_LIST);
+
 /// Currency signs that are tokens of their own.
 const SIGNS: &[&str] = &["$", "€", "£", "¥"];
 
@@ -231,10 +287,12 @@ fn qualifier_before(text: &str, floor: usize, at: usize) -> Option<(usize, &str)
     Some((lo + m.start(), m.as_str().trim_end()))
 }
 
-/// Whether an amount can start at token `t`: a number, a currency sign, the
+/// Whether an amount can start at token `i`: a number, a currency sign, the
 /// letters of a currency code or sign (`USD`, `US` of `US$`), or a spelled-out
-/// number. A cheap test that spares the regex most tokens.
-fn may_start_money(text: &str, t: &Token) -> bool {
+/// number before a word that can follow one. A cheap test that spares the
+/// regex most tokens.
+fn may_start_money(text: &str, tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
     if !MONEY_LEAD_BYTES[usize::from(text.as_bytes()[t.span.start])] {
         return false;
     }
@@ -244,7 +302,16 @@ fn may_start_money(text: &str, t: &Token) -> bool {
         TokenKind::Number => true,
         TokenKind::Punct => SIGNS.contains(&word),
         TokenKind::Word if first.is_ascii_digit() => true,
-        TokenKind::Word if first.is_ascii_lowercase() => NUMBER_WORDS.contains(word),
+        TokenKind::Word if first.is_ascii_lowercase() => {
+            NUMBER_WORDS.contains(word) && {
+                // The next word, past a hyphen (`two-million …`).
+                let mut next = tokens[i + 1..]
+                    .iter()
+                    .map(|n| &text[n.span.start..n.span.end]);
+                let next = next.find(|w| *w != "-");
+                next.is_some_and(|w| AFTER_NUMBER_WORDS.contains(w))
+            }
+        }
         TokenKind::Word if first.is_ascii_uppercase() => {
             let letters = word
                 .bytes()
@@ -290,9 +357,9 @@ pub fn find_money(text: &str, tokens: &[Token]) -> Vec<Money> {
     let mut input = Input::new(text).anchored(Anchored::Yes);
     let mut caps = MONEY.create_captures();
     let mut searched_to = 0;
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         let at = t.span.start;
-        if at < searched_to || !may_start_money(text, t) {
+        if at < searched_to || !may_start_money(text, tokens, i) {
             continue;
         }
         input.set_start(at);
@@ -419,6 +486,23 @@ mod tests {
         for alt in WORD_NUM.split('|') {
             let first = alt.split('\\').next().unwrap_or(alt);
             assert!(NUMBER_WORDS.contains(first), "{alt}");
+        }
+        // Every word that can follow a spelled-out number's first word, as a token.
+        let follow = SCALE.split('|').chain(WORDS_AFTER.split('|')).chain(
+            WORD_NUM
+                .split('|')
+                .filter_map(|alt| alt.split_once("\\s+").map(|(_, rest)| rest)),
+        );
+        for alt in follow {
+            let first = alt.split("\\s").next().unwrap_or(alt).replace('\\', "");
+            let first = first.split('(').next().unwrap_or(&first);
+            for form in [first.replace("s?", ""), first.replace("s?", "s")] {
+                let token = tokenize(&form)[0].span;
+                assert!(
+                    AFTER_NUMBER_WORDS.contains(&form[token.start..token.end]),
+                    "{alt}"
+                );
+            }
         }
         for list in [SIGNS, SYMBOL_LETTER_LIST, NUMBER_WORD_LIST] {
             for w in list {
