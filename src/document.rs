@@ -62,6 +62,17 @@ pub struct Token {
     pub span: Span,
     /// Its class.
     pub kind: TokenKind,
+    /// A 12-bit digest of its text (length, first and last byte) that the
+    /// word lists' filters are indexed by: stages ask "may this token be in
+    /// list L" without reading the text, and most answers are no.
+    pub word_key: u16,
+}
+
+impl Token {
+    /// The token's text in `text` (the document's).
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.span.start..self.span.end]
+    }
 }
 
 /// Entity types (OntoNotes names, SPEC §2).

@@ -15,15 +15,21 @@ pub(crate) struct WordList {
 }
 
 /// The filter bit of a word: mixes its length with its first and last bytes.
-const fn filter_bit(word: &[u8]) -> usize {
-    let (first, last) = match word {
-        [] => (0, 0),
-        [f, .., l] => (*f, *l),
-        [f] => (*f, *f),
-    };
-    let key = (first as u32) << 16 | (last as u32) << 8 | (word.len() as u32 & 0xff);
+/// The tokenizer stores it in every [`Token`](crate::document::Token) as
+/// `word_key`, so a stage can rule a list out without reading the text.
+#[inline]
+pub(crate) const fn word_key(first: u8, last: u8, len: usize) -> u16 {
+    let key = (first as u32) << 16 | (last as u32) << 8 | (len as u32 & 0xff);
     // Fibonacci hashing: the top 12 bits of the product spread the keys well.
-    (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
+    (key.wrapping_mul(0x9E37_79B1) >> 20) as u16
+}
+
+const fn filter_bit(word: &[u8]) -> usize {
+    match word {
+        [] => word_key(0, 0, 0) as usize,
+        [f, .., l] => word_key(*f, *l, word.len()) as usize,
+        [f] => word_key(*f, *f, 1) as usize,
+    }
 }
 
 impl WordList {
@@ -40,6 +46,14 @@ impl WordList {
             filter,
             set: OnceLock::new(),
         }
+    }
+
+    /// Whether a token whose [`word_key`] is `key` may be in the list (no
+    /// means no; yes needs [`WordList::contains`]).
+    #[inline]
+    pub(crate) fn may_contain(&self, key: u16) -> bool {
+        let bit = usize::from(key);
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
     }
 
     #[inline]

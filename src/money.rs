@@ -293,31 +293,31 @@ fn qualifier_before(text: &str, floor: usize, at: usize) -> Option<(usize, &str)
 /// regex most tokens.
 fn may_start_money(text: &str, tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
-    if !MONEY_LEAD_BYTES[usize::from(text.as_bytes()[t.span.start])] {
-        return false;
-    }
-    let word = &text[t.span.start..t.span.end];
-    let first = word.as_bytes()[0];
+    let bytes = text.as_bytes();
+    let first = bytes[t.span.start];
     match t.kind {
         TokenKind::Number => true,
-        TokenKind::Punct => SIGNS.contains(&word),
+        TokenKind::Punct => MONEY_LEAD_BYTES[usize::from(first)] && SIGNS.contains(&t.text(text)),
         TokenKind::Word if first.is_ascii_digit() => true,
         TokenKind::Word if first.is_ascii_lowercase() => {
-            NUMBER_WORDS.contains(word) && {
+            NUMBER_WORDS.may_contain(t.word_key) && NUMBER_WORDS.contains(t.text(text)) && {
                 // The next word, past a hyphen (`two-million …`).
-                let mut next = tokens[i + 1..]
-                    .iter()
-                    .map(|n| &text[n.span.start..n.span.end]);
-                let next = next.find(|w| *w != "-");
-                next.is_some_and(|w| AFTER_NUMBER_WORDS.contains(w))
+                let next = tokens[i + 1..].iter().find(|n| n.text(text) != "-");
+                next.is_some_and(|n| {
+                    AFTER_NUMBER_WORDS.may_contain(n.word_key)
+                        && AFTER_NUMBER_WORDS.contains(n.text(text))
+                })
             }
         }
-        TokenKind::Word if first.is_ascii_uppercase() => {
-            let letters = word
-                .bytes()
-                .position(|b| !b.is_ascii_alphabetic())
-                .map_or(word, |n| &word[..n]);
-            letters.len() <= 3 && SYMBOL_LETTERS.contains(letters)
+        TokenKind::Word if MONEY_LEAD_BYTES[usize::from(first)] => {
+            // The letters before the first non-letter, at most three.
+            let word = &bytes[t.span.start..t.span.end];
+            let n = word
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            n <= 3 && SYMBOL_LETTERS.contains(&text[t.span.start..t.span.start + n])
         }
         TokenKind::Word => false,
     }

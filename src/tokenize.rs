@@ -18,6 +18,7 @@
 //! * every other non-space character is a one-character punctuation token.
 
 use crate::document::{Document, Span, Token, TokenKind};
+use crate::lexicon::word_key;
 use crate::stage::Stage;
 
 /// The word tokenizer stage.
@@ -116,6 +117,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 tokens.push(Token {
                     span: Span::new(i, i + w),
                     kind: TokenKind::Punct,
+                    word_key: word_key(bytes[i], bytes[i + w - 1], w),
                 });
                 i += w;
             }
@@ -173,6 +175,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     } else {
                         TokenKind::Number
                     },
+                    word_key: word_key(bytes[start], bytes[i - 1], i - start),
                 });
             }
         }
