@@ -358,3 +358,70 @@ fn every_form_has_an_example_and_unique_group_names() {
         "a group name is used by two forms"
     );
 }
+
+#[test]
+fn candidate_tries_find_what_a_scan_finds() {
+    // Every word a form can start with, in the contexts the forms want.
+    let mut text = String::from(
+        "On 2017-09-04, Monday, January 5th, 2017 and 5 January 2017; mid-2020; Q3 2021, \
+         the 1990s; 1st quarter; two years ago; a decade; an hour-long wait; fifteen-day. ",
+    );
+    // Every word of every form's pattern (`[Ee]arly` as `Early` and `early`),
+    // so a word missing from the candidate lists shows as a scan-only match.
+    let mut words: Vec<String> = Vec::new();
+    for (_, pattern) in DATE_FORMS.iter() {
+        for pick in [1, 2] {
+            let mut plain = String::new();
+            let chars: Vec<char> = pattern.chars().collect();
+            let mut k = 0;
+            while k < chars.len() {
+                if chars[k] == '['
+                    && chars.get(k + 3) == Some(&']')
+                    && chars[k + 1].is_ascii_uppercase()
+                {
+                    plain.push(chars[k + pick]);
+                    k += 4;
+                } else {
+                    plain.push(chars[k]);
+                    k += 1;
+                }
+            }
+            words.extend(
+                plain
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
+        }
+    }
+    words.sort();
+    words.dedup();
+    for w in &words {
+        for after in [
+            " 5, 2021",
+            " 2019",
+            " of 2018",
+            " year",
+            " week",
+            " quarter",
+            " three years",
+            " years ago",
+            "-2020",
+            "-long",
+            ",",
+        ] {
+            text.push_str(&format!("in {w}{after} and "));
+        }
+    }
+    let mut doc = Document::new("t", "t", text.clone());
+    doc.tokens = tokenize(&text);
+    let tried: Vec<_> = date_matches(&doc)
+        .map(|m| (m.range(), m.pattern()))
+        .collect();
+    let scanned: Vec<_> = DATE_RE
+        .find_iter(&text)
+        .map(|m| (m.range(), m.pattern()))
+        .collect();
+    assert!(tried.len() > 300, "{}", tried.len());
+    assert_eq!(tried, scanned);
+}
