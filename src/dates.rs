@@ -769,19 +769,21 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
 /// starts where no letter or digit precedes it, so at a token), skipping those
 /// inside the previous match as a scan would. Cheaper than the scan: most
 /// tokens are ruled out by their `word_key`.
-fn date_matches(doc: &Document) -> impl Iterator<Item = regex_automata::Match> + '_ {
+fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
+    let mut found = Vec::new();
     let mut input = Input::new(&doc.text).anchored(Anchored::Yes);
     let mut searched_to = 0;
-    (0..doc.tokens.len()).filter_map(move |i| {
-        let at = doc.tokens[i].span.start;
-        if at < searched_to || !may_start_date(&doc.text, &doc.tokens, i) {
-            return None;
+    for (i, t) in doc.tokens.iter().enumerate() {
+        if t.span.start < searched_to || !may_start_date(&doc.text, &doc.tokens, i) {
+            continue;
         }
-        input.set_start(at);
-        let found = DATE_RE.search(&input)?;
-        searched_to = found.end();
-        Some(found)
-    })
+        input.set_start(t.span.start);
+        if let Some(m) = DATE_RE.search(&input) {
+            searched_to = m.end();
+            found.push(m);
+        }
+    }
+    found
 }
 
 /// Finds dates and durations in `doc` (needs sentences and `dct`).

@@ -416,6 +416,7 @@ fn candidate_tries_find_what_a_scan_finds() {
     let mut doc = Document::new("t", "t", text.clone());
     doc.tokens = tokenize(&text);
     let tried: Vec<_> = date_matches(&doc)
+        .iter()
         .map(|m| (m.range(), m.pattern()))
         .collect();
     let scanned: Vec<_> = DATE_RE
