@@ -80,41 +80,9 @@ static DATE_FORMS: LazyLock<[(&str, String); 18]> = LazyLock::new(|| {
     ]
 });
 
-/// The words a date form can start with (besides digit-led tokens and `Q1`-`Q4`).
-const DATE_START_WORD_LIST: &[&str] = &[
-    // weekdays and months (`mdy`, `dmy`, `md`, `my`, `wd`, `mo`)
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sept",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-    // `part`, `qtr`, `durq`, `rel`, `long`, `deix`
+/// The words other than weekday and month names that a date form can start
+/// with (`part`, `qtr`, `durq`, `rel`, `long`, `deix`).
+const OTHER_START_WORDS: &[&str] = &[
     "Early",
     "early",
     "Mid",
@@ -153,7 +121,20 @@ const DATE_START_WORD_LIST: &[&str] = &[
     "Tomorrow",
     "tomorrow",
 ];
-static DATE_START_WORDS: WordList = WordList::new(DATE_START_WORD_LIST);
+
+/// The words a date form can start with (besides digit-led tokens and
+/// `Q1`-`Q4`): the weekday and month names of the forms' own alternations
+/// (`Jan\.` as `Jan`), and [`OTHER_START_WORDS`].
+static DATE_START_WORDS: LazyLock<WordList> = LazyLock::new(|| {
+    let words: Vec<&'static str> = WEEKDAY
+        .split('|')
+        .chain(MONTH.split('|'))
+        .map(|w| w.trim_end_matches("\\."))
+        .chain(OTHER_START_WORDS.iter().copied())
+        .collect();
+    // Built once per process; a word list holds 'static slices.
+    WordList::new(Box::leak(words.into_boxed_slice()))
+});
 
 /// The spelled-out numbers of [`NUMWORD`]: they start a date (`ago`, `dur`)
 /// only before a unit.
