@@ -17,6 +17,16 @@ pub(crate) struct WordList {
 /// The filter bit of a word: mixes its length with its first and last bytes.
 /// The tokenizer stores it in every [`Token`](crate::document::Token) as
 /// `word_key`, so a stage can rule a list out without reading the text.
+pub(crate) const fn word_key_of(word: &[u8]) -> u16 {
+    match word {
+        [] => word_key(0, 0, 0),
+        [f, .., l] => word_key(*f, *l, word.len()),
+        [f] => word_key(*f, *f, 1),
+    }
+}
+
+/// [`word_key_of`] from what the tokenizer has at hand: a non-empty word's
+/// first and last byte and its length.
 #[inline]
 pub(crate) const fn word_key(first: u8, last: u8, len: usize) -> u16 {
     let key = (first as u32) << 16 | (last as u32) << 8 | (len as u32 & 0xff);
@@ -24,20 +34,12 @@ pub(crate) const fn word_key(first: u8, last: u8, len: usize) -> u16 {
     (key.wrapping_mul(0x9E37_79B1) >> 20) as u16
 }
 
-const fn filter_bit(word: &[u8]) -> usize {
-    match word {
-        [] => word_key(0, 0, 0) as usize,
-        [f, .., l] => word_key(*f, *l, word.len()) as usize,
-        [f] => word_key(*f, *f, 1) as usize,
-    }
-}
-
 impl WordList {
     pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
         let mut filter = [0u64; 64];
         let mut i = 0;
         while i < words.len() {
-            let bit = filter_bit(words[i].as_bytes());
+            let bit = word_key_of(words[i].as_bytes()) as usize;
             filter[bit / 64] |= 1 << (bit % 64);
             i += 1;
         }
@@ -48,7 +50,7 @@ impl WordList {
         }
     }
 
-    /// Whether a token whose [`word_key`] is `key` may be in the list (no
+    /// Whether a word whose [`word_key_of`] is `key` may be in the list (no
     /// means no; yes needs [`WordList::contains`]).
     #[inline]
     pub(crate) fn may_contain(&self, key: u16) -> bool {
@@ -58,8 +60,7 @@ impl WordList {
 
     #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        let bit = filter_bit(word.as_bytes());
-        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+        self.may_contain(word_key_of(word.as_bytes()))
             && self
                 .set
                 .get_or_init(|| self.words.iter().copied().collect())

@@ -196,6 +196,7 @@ impl Stage for Tokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::word_key_of;
 
     fn surfaces(text: &str) -> Vec<&str> {
         tokenize(text)
@@ -225,6 +226,15 @@ mod tests {
         ];
         for &(text, want) in rows {
             assert_eq!(surfaces(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn word_keys_are_the_word_lists_keys() {
+        let text = "Tencent’s “WeChat” raised €4.34bn, 500,000 yuan — 北京 a I.";
+        for t in tokenize(text) {
+            let word = &text[t.span.start..t.span.end];
+            assert_eq!(t.word_key, word_key_of(word.as_bytes()), "{word:?}");
         }
     }
 
