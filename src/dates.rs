@@ -161,11 +161,10 @@ fn may_start_date(text: &str, tokens: &[Token], i: usize) -> bool {
     if t.kind != TokenKind::Word {
         return false;
     }
-    if DATE_START_WORDS.may_contain(t.word_key) && DATE_START_WORDS.contains(t.text(text)) {
+    if DATE_START_WORDS.contains_token(t, text) {
         return true;
     }
-    NUMBER_WORDS.may_contain(t.word_key)
-        && NUMBER_WORDS.contains(t.text(text))
+    NUMBER_WORDS.contains_token(t, text)
         && tokens[i + 1..]
             .iter()
             .find(|n| n.text(text) != "-")

@@ -4,6 +4,8 @@
 use foldhash::HashSet;
 use std::sync::OnceLock;
 
+use crate::document::Token;
+
 /// A fixed list of words with constant-time membership: the rules ask for
 /// every token, and almost every answer is no. A 4,096-bit filter on a word's
 /// length and first and last bytes, computed at compile time, turns most of
@@ -60,11 +62,20 @@ impl WordList {
 
     #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        self.may_contain(word_key_of(word.as_bytes()))
-            && self
-                .set
-                .get_or_init(|| self.words.iter().copied().collect())
-                .contains(word)
+        self.may_contain(word_key_of(word.as_bytes())) && self.set_contains(word)
+    }
+
+    /// Whether token `t` of `text` is in the list: its `word_key` turns most
+    /// tokens away before the text is read.
+    #[inline]
+    pub(crate) fn contains_token(&self, t: &Token, text: &str) -> bool {
+        self.may_contain(t.word_key) && self.set_contains(t.text(text))
+    }
+
+    fn set_contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
     }
 }
 

@@ -121,16 +121,11 @@ static AFTER_NUMBER_WORDS: WordList = WordList::new(AFTER_NUMBER_WORD_LIST);
 /// Currency signs that are tokens of their own.
 const SIGNS: &[&str] = &["$", "€", "£", "¥"];
 
-/// First bytes of the tokens [`may_start_money`] looks at more closely: digits,
-/// the signs' first bytes and the first letters of the two word lists.
+/// First bytes of the sign and currency-code tokens [`may_start_money`] looks
+/// at more closely (digit-led and lowercase tokens are settled before it).
 static MONEY_LEAD_BYTES: [bool; 256] = {
     let mut table = [false; 256];
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = true;
-        b += 1;
-    }
-    let lists: [&[&str]; 3] = [SIGNS, SYMBOL_LETTER_LIST, NUMBER_WORD_LIST];
+    let lists: [&[&str]; 2] = [SIGNS, SYMBOL_LETTER_LIST];
     let mut l = 0;
     while l < lists.len() {
         let mut i = 0;
@@ -300,13 +295,10 @@ fn may_start_money(text: &str, tokens: &[Token], i: usize) -> bool {
         TokenKind::Punct => MONEY_LEAD_BYTES[usize::from(first)] && SIGNS.contains(&t.text(text)),
         TokenKind::Word if first.is_ascii_digit() => true,
         TokenKind::Word if first.is_ascii_lowercase() => {
-            NUMBER_WORDS.may_contain(t.word_key) && NUMBER_WORDS.contains(t.text(text)) && {
+            NUMBER_WORDS.contains_token(t, text) && {
                 // The next word, past a hyphen (`two-million …`).
                 let next = tokens[i + 1..].iter().find(|n| n.text(text) != "-");
-                next.is_some_and(|n| {
-                    AFTER_NUMBER_WORDS.may_contain(n.word_key)
-                        && AFTER_NUMBER_WORDS.contains(n.text(text))
-                })
+                next.is_some_and(|n| AFTER_NUMBER_WORDS.contains_token(n, text))
             }
         }
         TokenKind::Word if MONEY_LEAD_BYTES[usize::from(first)] => {
@@ -504,7 +496,7 @@ mod tests {
                 );
             }
         }
-        for list in [SIGNS, SYMBOL_LETTER_LIST, NUMBER_WORD_LIST] {
+        for list in [SIGNS, SYMBOL_LETTER_LIST] {
             for w in list {
                 assert!(MONEY_LEAD_BYTES[usize::from(w.as_bytes()[0])], "{w}");
             }
