@@ -136,14 +136,15 @@ static DATE_START_WORDS: LazyLock<WordList> = LazyLock::new(|| {
     WordList::new(Box::leak(words.into_boxed_slice()))
 });
 
-/// The spelled-out numbers of [`NUMWORD`]: they start a date (`ago`, `dur`)
-/// only before a unit.
-const NUMBER_WORD_LIST: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "ninety", "hundred", "a",
-    "an",
-];
-static NUMBER_WORDS: WordList = WordList::new(NUMBER_WORD_LIST);
+/// The spelled-out numbers of [`NUMWORD`] (its all-letter alternatives): they
+/// start a date (`ago`, `dur`) only before a unit.
+static NUMBER_WORDS: LazyLock<WordList> = LazyLock::new(|| {
+    let words: Vec<&'static str> = NUMWORD
+        .split('|')
+        .filter(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .collect();
+    WordList::new(Box::leak(words.into_boxed_slice()))
+});
 
 /// Whether a date form can start at token `i`: a digit-led token, `Q1`-`Q4`,
 /// a word of [`DATE_START_WORDS`], or a spelled-out number whose next word
