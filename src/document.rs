@@ -66,12 +66,63 @@ pub struct Token {
     /// word lists' filters are indexed by: stages ask "may this token be in
     /// list L" without reading the text, and most answers are no.
     pub word_key: u16,
+    /// Features of its characters the tokenizer saw anyway (initial case,
+    /// inner `.`, non-ASCII bytes): rules ask them of every token, many times.
+    pub shape: Shape,
 }
 
 impl Token {
     /// The token's text in `text` (the document's).
     pub fn text<'t>(&self, text: &'t str) -> &'t str {
         &text[self.span.start..self.span.end]
+    }
+}
+
+/// Character features of a token (a bit set), decided once by the tokenizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape(pub(crate) u8);
+
+impl Shape {
+    pub(crate) const UPPER_INITIAL: u8 = 1;
+    pub(crate) const LOWER_INITIAL: u8 = 2;
+    pub(crate) const DOTTED: u8 = 4;
+    pub(crate) const NON_ASCII: u8 = 8;
+
+    /// The shape of `token`, from its text (what the tokenizer computes on the
+    /// fly; tests hold the two equal).
+    pub fn of(token: &str) -> Shape {
+        let first = token.chars().next();
+        Shape(
+            Shape::bit(first.is_some_and(char::is_uppercase), Shape::UPPER_INITIAL)
+                | Shape::bit(first.is_some_and(char::is_lowercase), Shape::LOWER_INITIAL)
+                | Shape::bit(token.contains('.'), Shape::DOTTED)
+                | Shape::bit(!token.is_ascii(), Shape::NON_ASCII),
+        )
+    }
+
+    /// `bit` when `on`, else nothing.
+    pub(crate) fn bit(on: bool, bit: u8) -> u8 {
+        if on { bit } else { 0 }
+    }
+
+    /// The first character is uppercase (Unicode).
+    pub fn upper_initial(self) -> bool {
+        self.0 & Shape::UPPER_INITIAL != 0
+    }
+
+    /// The first character is lowercase (Unicode).
+    pub fn lower_initial(self) -> bool {
+        self.0 & Shape::LOWER_INITIAL != 0
+    }
+
+    /// The token holds a `.` (`JD.com`, `U.S`).
+    pub fn dotted(self) -> bool {
+        self.0 & Shape::DOTTED != 0
+    }
+
+    /// The token holds a non-ASCII character.
+    pub fn non_ascii(self) -> bool {
+        self.0 & Shape::NON_ASCII != 0
     }
 }
 

@@ -561,7 +561,7 @@ impl EntityTagger {
                 let capital = |i: usize| {
                     toks.get(i).is_some_and(|x| {
                         x.kind == TokenKind::Word
-                            && text[x.span.start..x.span.end].starts_with(char::is_uppercase)
+                            && x.shape.upper_initial()
                             && !lexicon::PERSON_TITLES.contains(&text[x.span.start..x.span.end])
                             && !lexicon::NON_NAME_WORDS.contains(&text[x.span.start..x.span.end])
                     })

@@ -350,9 +350,10 @@ impl<'a> Sent<'a> {
         let low = range
             .clone()
             .map(|i| {
-                let span = doc.tokens[i].span;
+                let token = doc.tokens[i];
+                let span = token.span;
                 let t = doc.slice(span);
-                if t.is_ascii() {
+                if !token.shape.non_ascii() {
                     // Most tokens: their lowercase form, already in `lower`.
                     Cow::Borrowed(&lower[span.start..span.end])
                 } else if t == "’" {
@@ -418,7 +419,7 @@ impl<'a> Sent<'a> {
     }
 
     fn is_lower_word(&self, i: usize) -> bool {
-        i < self.n && self.raw(i).chars().next().is_some_and(char::is_lowercase)
+        i < self.n && self.doc.tokens[self.t0 + i].shape.lower_initial()
     }
 
     /// The mention starting at token `i`.

@@ -17,7 +17,7 @@
 //!   (`36Kr`, `4bn`) is one word token;
 //! * every other non-space character is a one-character punctuation token.
 
-use crate::document::{Document, Span, Token, TokenKind};
+use crate::document::{Document, Shape, Span, Token, TokenKind};
 use crate::lexicon::word_key;
 use crate::stage::Stage;
 
@@ -69,6 +69,33 @@ const ASCII_WORD: [u8; 256] = {
     table
 };
 
+/// Per ASCII byte: the [`Shape`] bits of a token that starts with it.
+const ASCII_INITIAL_SHAPE: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' => Shape::UPPER_INITIAL,
+            b'a'..=b'z' => Shape::LOWER_INITIAL,
+            b'.' => Shape::DOTTED,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The [`Shape`] bits of a token that starts with `c` (`w` bytes long).
+fn initial_shape(c: char, w: usize) -> u8 {
+    if w == 1 {
+        ASCII_INITIAL_SHAPE[c as usize]
+    } else {
+        Shape::NON_ASCII
+            | Shape::bit(c.is_uppercase(), Shape::UPPER_INITIAL)
+            | Shape::bit(c.is_lowercase(), Shape::LOWER_INITIAL)
+    }
+}
+
 fn class_of(c: char) -> Class {
     if c.is_ascii() {
         ASCII_CLASS[c as usize]
@@ -118,6 +145,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     span: Span::new(i, i + w),
                     kind: TokenKind::Punct,
                     word_key: word_key(bytes[i], bytes[i + w - 1], w),
+                    shape: Shape(initial_shape(c, w)),
                 });
                 i += w;
             }
@@ -125,6 +153,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let start = i;
                 let mut has_alpha = class == Class::Alpha;
                 let mut prev = class;
+                let mut shape = initial_shape(c, w);
                 i += w;
                 while i < n {
                     // ASCII letters and digits, most of every word: one table
@@ -147,6 +176,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     if is_word_class(cl) {
                         has_alpha |= cl == Class::Alpha;
                         prev = cl;
+                        if w > 1 {
+                            shape |= Shape::NON_ASCII;
+                        }
                         i += w;
                         continue;
                     }
@@ -162,6 +194,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                             is_word_class(next_cl) && (has_alpha || next_cl == Class::Alpha)
                         };
                         if joins {
+                            if c == '.' {
+                                shape |= Shape::DOTTED;
+                            }
                             i += 1;
                             continue;
                         }
@@ -176,6 +211,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         TokenKind::Number
                     },
                     word_key: word_key(bytes[start], bytes[i - 1], i - start),
+                    shape: Shape(shape),
                 });
             }
         }
@@ -230,11 +266,13 @@ mod tests {
     }
 
     #[test]
-    fn word_keys_are_the_word_lists_keys() {
-        let text = "Tencent’s “WeChat” raised €4.34bn, 500,000 yuan — 北京 a I.";
+    fn word_keys_and_shapes_are_those_of_the_text() {
+        let text = "Tencent’s “WeChat” raised €4.34bn, 500,000 yuan — 北京 a I. \
+                    JD.com Ele.me U.S. Zürich Élysée éclair ǅemal Σ ß 36Kr iPhone.";
         for t in tokenize(text) {
             let word = &text[t.span.start..t.span.end];
             assert_eq!(t.word_key, word_key_of(word.as_bytes()), "{word:?}");
+            assert_eq!(t.shape, Shape::of(word), "{word:?}");
         }
     }
 

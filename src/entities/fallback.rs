@@ -76,9 +76,6 @@ struct View<'a> {
     doc: &'a Document,
     /// Per token: its text (the rules ask for it many times per token).
     words: Vec<&'a str>,
-    /// Per token: a capitalised word that can be part of a name (asked many
-    /// times per token, so decided once).
-    cap: Vec<bool>,
 }
 
 impl<'a> View<'a> {
@@ -96,21 +93,13 @@ impl<'a> View<'a> {
     }
     fn new(doc: &'a Document) -> View<'a> {
         let words: Vec<&str> = doc.tokens.iter().map(|t| doc.slice(t.span)).collect();
-        let cap = doc
-            .tokens
-            .iter()
-            .zip(&words)
-            .map(|(t, text)| {
-                t.kind == TokenKind::Word
-                    && text.chars().next().is_some_and(char::is_uppercase)
-                    && !text.bytes().any(|b| b == b'.')
-            })
-            .collect();
-        View { doc, words, cap }
+        View { doc, words }
     }
-    /// A capitalised word that can be part of a name.
+    /// A capitalised word that can be part of a name (no `.`: `U.S`, `JD.com`).
     fn is_cap(&self, i: usize) -> bool {
-        self.cap.get(i).copied().unwrap_or(false)
+        self.doc.tokens.get(i).is_some_and(|t| {
+            t.kind == TokenKind::Word && t.shape.upper_initial() && !t.shape.dotted()
+        })
     }
     /// Tokens `i` and `i + 1` are separated by exactly one space.
     fn joined(&self, i: usize) -> bool {
