@@ -477,11 +477,11 @@ fn render(a: RenderArgs) -> Result<u8> {
                 .unwrap_or_default()
         })
         .collect();
-    let records: Vec<newsie::Record> = match &a.records {
+    let records: Vec<newsie::Record<'static>> = match &a.records {
         Some(path) => {
             let wanted: std::collections::HashSet<&str> =
                 chosen.iter().map(|d| d.id.as_str()).collect();
-            let mut by_id: std::collections::HashMap<String, newsie::Record> =
+            let mut by_id: std::collections::HashMap<String, newsie::Record<'static>> =
                 std::collections::HashMap::new();
             let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -490,11 +490,12 @@ fn render(a: RenderArgs) -> Result<u8> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let rec: newsie::Record = serde_json::from_str(&line).with_context(|| {
-                    format!("{}:{}: not a newsie record", path.display(), n + 1)
-                })?;
-                if wanted.contains(rec.id.as_str()) {
-                    by_id.insert(rec.id.clone(), rec);
+                let rec: newsie::Record<'static> =
+                    serde_json::from_str(&line).with_context(|| {
+                        format!("{}:{}: not a newsie record", path.display(), n + 1)
+                    })?;
+                if wanted.contains(&*rec.id) {
+                    by_id.insert(rec.id.to_string(), rec);
                 }
             }
             chosen

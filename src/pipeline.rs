@@ -165,9 +165,21 @@ impl Pipeline {
     }
 
     /// Turns one input document into its output record.
-    pub fn process(&self, input: InputDoc) -> Record {
+    pub fn process(&self, input: InputDoc) -> Record<'static> {
+        self.process_with(input, |rec| rec.into_owned())
+    }
+
+    /// Turns one input document into its output line (without the newline)
+    /// and whether it is an error record. The record borrows its strings from
+    /// the document, so nothing is copied before the line is written.
+    pub fn process_line(&self, input: InputDoc) -> (String, bool) {
+        self.process_with(input, |rec| (rec.to_line(), rec.is_error()))
+    }
+
+    /// Runs the stages over `input` and hands its record to `finish`.
+    fn process_with<T>(&self, input: InputDoc, finish: impl FnOnce(Record<'_>) -> T) -> T {
         match input.content {
-            Err(e) => Record::error(input.id, input.source, e.to_string()),
+            Err(e) => finish(Record::error(input.id, input.source, e.to_string())),
             Ok(content) => {
                 let mut doc = Document::new(input.id, input.source, content.text);
                 doc.dct = content.date;
@@ -178,11 +190,12 @@ impl Pipeline {
                     match subword.layer(&doc.text, &rec) {
                         Ok(layer) => rec.tokens = serde_json::to_value(layer).ok(),
                         Err(e) => {
-                            return Record::error(rec.id, rec.source, format!("tokenizer: {e}"));
+                            let error = format!("tokenizer: {e}");
+                            return finish(Record::error(rec.id, rec.source, error));
                         }
                     }
                 }
-                rec
+                finish(rec)
             }
         }
     }
@@ -227,10 +240,9 @@ pub fn run_batches<W: Write + Send>(
     on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     let to_line = |doc: InputDoc| {
-        let rec = pipeline.process(doc);
-        let mut line = rec.to_line();
+        let (mut line, is_error) = pipeline.process_line(doc);
         line.push('\n');
-        (line, rec.is_error())
+        (line, is_error)
     };
     run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
 }

@@ -5,6 +5,8 @@
 //! The same structs read records back (`newsie eval`, `newsie diff`, tests);
 //! unknown fields are rejected so the format stays pinned.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -76,44 +78,44 @@ pub struct SpanRec {
 /// One mention of an entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MentionRec {
+pub struct MentionRec<'a> {
     /// First code point.
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
     /// The text of the span.
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 /// One entity and its mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EntityRec {
+pub struct EntityRec<'a> {
     /// Stable slug.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// `PERSON`, `ORG`, `GPE` or `PRODUCT`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'a, str>,
     /// Canonical name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Every span that names it.
-    pub mentions: Vec<MentionRec>,
+    pub mentions: Vec<MentionRec<'a>>,
 }
 
 /// A money amount.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MoneyRec {
+pub struct MoneyRec<'a> {
     /// First code point.
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
     /// The text of the span.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// The amount.
     pub value: serde_json::Value,
     /// ISO 4217 code.
-    pub currency: Option<String>,
+    pub currency: Option<Cow<'a, str>>,
     /// A qualifier stood before it.
     #[serde(default)]
     pub approx: bool,
@@ -125,64 +127,64 @@ pub struct MoneyRec {
 /// A percentage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PercentRec {
+pub struct PercentRec<'a> {
     /// First code point.
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
     /// The text of the span.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// The number.
     pub value: serde_json::Value,
     /// `more_than`, `less_than`, `about` or null.
     #[serde(default)]
-    pub modifier: Option<String>,
+    pub modifier: Option<Cow<'a, str>>,
 }
 
 /// A date or duration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DateRec {
+pub struct DateRec<'a> {
     /// First code point.
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
     /// The text of the span.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// `DATE` or `DURATION`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'a, str>,
     /// TIMEX3 value or null.
-    pub value: Option<String>,
+    pub value: Option<Cow<'a, str>>,
 }
 
 /// A relation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RelationRec {
+pub struct RelationRec<'a> {
     /// Relation type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'a, str>,
     /// Head entity id.
-    pub head: String,
+    pub head: Cow<'a, str>,
     /// Tail entity id.
-    pub tail: String,
+    pub tail: Cow<'a, str>,
     /// The sentence that states it (absent in gold files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<SpanRec>,
     /// The rule that found it (absent in gold files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<Cow<'a, str>>,
 }
 
 /// One output line: a full record or, with `error` set, an error record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Record {
+pub struct Record<'a> {
     /// Document id.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// Where it came from.
-    pub source: String,
+    pub source: Cow<'a, str>,
     /// Why the document could not be processed (error records only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -197,19 +199,19 @@ pub struct Record {
     pub sentences: Option<Vec<SpanRec>>,
     /// Entities.
     #[serde(default)]
-    pub entities: Vec<EntityRec>,
+    pub entities: Vec<EntityRec<'a>>,
     /// Money.
     #[serde(default)]
-    pub money: Vec<MoneyRec>,
+    pub money: Vec<MoneyRec<'a>>,
     /// Percentages.
     #[serde(default)]
-    pub percents: Vec<PercentRec>,
+    pub percents: Vec<PercentRec<'a>>,
     /// Dates and durations.
     #[serde(default)]
-    pub dates: Vec<DateRec>,
+    pub dates: Vec<DateRec<'a>>,
     /// Relations.
     #[serde(default)]
-    pub relations: Vec<RelationRec>,
+    pub relations: Vec<RelationRec<'a>>,
     /// Warnings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
@@ -224,16 +226,16 @@ fn is_error_absent(_: &Option<String>) -> bool {
     false
 }
 
-impl Record {
+impl<'a> Record<'a> {
     /// An error record: `{"id", "source", "error"}`.
     pub fn error(
         id: impl Into<String>,
         source: impl Into<String>,
         error: impl Into<String>,
-    ) -> Record {
+    ) -> Record<'static> {
         Record {
-            id: id.into(),
-            source: source.into(),
+            id: Cow::Owned(id.into()),
+            source: Cow::Owned(source.into()),
             error: Some(error.into()),
             dct: None,
             text_sha256: None,
@@ -248,13 +250,86 @@ impl Record {
         }
     }
 
+    /// The record with every string owned (no longer tied to the document).
+    pub fn into_owned(self) -> Record<'static> {
+        let owned_span = |s: Option<Cow<'_, str>>| s.map(owned);
+        Record {
+            id: owned(self.id),
+            source: owned(self.source),
+            error: self.error,
+            dct: self.dct,
+            text_sha256: self.text_sha256,
+            sentences: self.sentences,
+            entities: self
+                .entities
+                .into_iter()
+                .map(|e| EntityRec {
+                    id: owned(e.id),
+                    kind: owned(e.kind),
+                    name: owned(e.name),
+                    mentions: e
+                        .mentions
+                        .into_iter()
+                        .map(|m| MentionRec {
+                            start: m.start,
+                            end: m.end,
+                            text: owned(m.text),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            money: self
+                .money
+                .into_iter()
+                .map(|m| MoneyRec {
+                    text: owned(m.text),
+                    currency: owned_span(m.currency),
+                    ..m
+                })
+                .collect(),
+            percents: self
+                .percents
+                .into_iter()
+                .map(|p| PercentRec {
+                    text: owned(p.text),
+                    modifier: owned_span(p.modifier),
+                    ..p
+                })
+                .collect(),
+            dates: self
+                .dates
+                .into_iter()
+                .map(|d| DateRec {
+                    start: d.start,
+                    end: d.end,
+                    text: owned(d.text),
+                    kind: owned(d.kind),
+                    value: owned_span(d.value),
+                })
+                .collect(),
+            relations: self
+                .relations
+                .into_iter()
+                .map(|r| RelationRec {
+                    kind: owned(r.kind),
+                    head: owned(r.head),
+                    tail: owned(r.tail),
+                    evidence: r.evidence,
+                    rule: owned_span(r.rule),
+                })
+                .collect(),
+            warnings: self.warnings,
+            tokens: self.tokens,
+        }
+    }
+
     /// Whether this is an error record.
     pub fn is_error(&self) -> bool {
         self.error.is_some()
     }
 
     /// Builds the record of a processed document.
-    pub fn from_document(doc: &Document) -> Record {
+    pub fn from_document(doc: &'a Document) -> Record<'a> {
         let idx = CharIndex::new(&doc.text);
         let cp = |b: usize| idx.char_offset(b);
         let mut mention_counts = vec![0; doc.entities.len()];
@@ -266,9 +341,9 @@ impl Record {
             .iter()
             .zip(mention_counts)
             .map(|(e, n)| EntityRec {
-                id: e.id.clone(),
-                kind: e.kind.as_str().to_string(),
-                name: e.name.clone(),
+                id: Cow::Borrowed(&e.id),
+                kind: Cow::Borrowed(e.kind.as_str()),
+                name: Cow::Borrowed(&e.name),
                 mentions: Vec::with_capacity(n),
             })
             .collect();
@@ -276,12 +351,12 @@ impl Record {
             entities[m.entity].mentions.push(MentionRec {
                 start: cp(m.span.start),
                 end: cp(m.span.end),
-                text: doc.slice(m.span).to_string(),
+                text: Cow::Borrowed(doc.slice(m.span)),
             });
         }
         Record {
-            id: doc.id.clone(),
-            source: doc.source.clone(),
+            id: Cow::Borrowed(&doc.id),
+            source: Cow::Borrowed(&doc.source),
             error: None,
             dct: doc.dct.map(iso_date),
             text_sha256: Some(hex(&Sha256::digest(doc.text.as_bytes()))),
@@ -301,9 +376,9 @@ impl Record {
                 .map(|m| MoneyRec {
                     start: cp(m.span.start),
                     end: cp(m.span.end),
-                    text: doc.slice(m.span).to_string(),
+                    text: Cow::Borrowed(doc.slice(m.span)),
                     value: m.value.to_json(),
-                    currency: Some(m.currency.to_string()),
+                    currency: Some(Cow::Borrowed(m.currency)),
                     approx: m.approx,
                     equivalent_of: m.equivalent_of,
                 })
@@ -314,9 +389,9 @@ impl Record {
                 .map(|p| PercentRec {
                     start: cp(p.span.start),
                     end: cp(p.span.end),
-                    text: doc.slice(p.span).to_string(),
+                    text: Cow::Borrowed(doc.slice(p.span)),
                     value: p.value.to_json(),
-                    modifier: p.modifier.map(|m| m.as_str().to_string()),
+                    modifier: p.modifier.map(|m| Cow::Borrowed(m.as_str())),
                 })
                 .collect(),
             dates: doc
@@ -325,23 +400,23 @@ impl Record {
                 .map(|d| DateRec {
                     start: cp(d.span.start),
                     end: cp(d.span.end),
-                    text: doc.slice(d.span).to_string(),
-                    kind: d.kind.as_str().to_string(),
-                    value: d.value.clone(),
+                    text: Cow::Borrowed(doc.slice(d.span)),
+                    kind: Cow::Borrowed(d.kind.as_str()),
+                    value: d.value.as_deref().map(Cow::Borrowed),
                 })
                 .collect(),
             relations: doc
                 .relations
                 .iter()
                 .map(|r| RelationRec {
-                    kind: r.kind.as_str().to_string(),
-                    head: doc.entities[r.head].id.clone(),
-                    tail: doc.entities[r.tail].id.clone(),
+                    kind: Cow::Borrowed(r.kind.as_str()),
+                    head: Cow::Borrowed(&doc.entities[r.head].id),
+                    tail: Cow::Borrowed(&doc.entities[r.tail].id),
                     evidence: Some(SpanRec {
                         start: cp(r.evidence.start),
                         end: cp(r.evidence.end),
                     }),
-                    rule: Some(r.rule.to_string()),
+                    rule: Some(Cow::Borrowed(r.rule)),
                 })
                 .collect(),
             warnings: Some(doc.warnings.clone()),
@@ -584,6 +659,11 @@ impl LineWriter {
     }
 }
 
+/// `s` as an owned string.
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
@@ -599,11 +679,11 @@ mod tests {
     use proptest::prelude::*;
 
     /// A record with every optional field set and strings that need escaping.
-    fn tricky_record(s: &str) -> Record {
+    fn tricky_record(s: &str) -> Record<'_> {
         let span = |start, end| SpanRec { start, end };
         Record {
-            id: s.to_string(),
-            source: format!("{s}\"\\\n\u{1}\u{7f}é"),
+            id: s.into(),
+            source: format!("{s}\"\\\n\u{1}\u{7f}é").into(),
             error: None,
             dct: None,
             text_sha256: Some("00ff".into()),
@@ -611,17 +691,17 @@ mod tests {
             entities: vec![EntityRec {
                 id: "acme".into(),
                 kind: "ORG".into(),
-                name: s.to_string(),
+                name: s.into(),
                 mentions: vec![MentionRec {
                     start: 1,
                     end: 2,
-                    text: format!("“{s}”\t"),
+                    text: format!("“{s}”\t").into(),
                 }],
             }],
             money: vec![MoneyRec {
                 start: 3,
                 end: 7,
-                text: s.to_string(),
+                text: s.into(),
                 value: crate::document::Decimal::parse("18.25")
                     .map_or(serde_json::Value::Null, |d| d.to_json()),
                 currency: None,
@@ -646,7 +726,7 @@ mod tests {
                 RelationRec {
                     kind: "owns".into(),
                     head: "a".into(),
-                    tail: s.to_string(),
+                    tail: s.into(),
                     evidence: None,
                     rule: None,
                 },
@@ -684,11 +764,12 @@ mod tests {
         for entry in std::fs::read_dir(seeds).expect("seeds").flatten() {
             let text = std::fs::read_to_string(entry.path()).expect("seed");
             let doc = pipeline.process_text("seed", "seed.txt", &text, None);
-            records.push(Record::from_document(&doc));
+            records.push(Record::from_document(&doc).into_owned());
         }
         assert!(records.len() > 3, "the seed records are part of the check");
         for r in &records {
             assert_eq!(r.to_line(), serde_json::to_string(r).expect("serde"));
+            assert_eq!(&r.clone().into_owned(), r, "into_owned keeps every field");
         }
     }
 

@@ -23,7 +23,7 @@ pub const TYPES: [&str; 7] = [
 /// A record and the text it was made from.
 pub struct ReportDoc<'a> {
     /// The record (full or error).
-    pub record: &'a Record,
+    pub record: &'a Record<'a>,
     /// The document text (empty for error records).
     pub text: &'a str,
 }
@@ -179,7 +179,7 @@ fn doc_view(doc: &ReportDoc) -> DocView {
                 m.start,
                 m.end,
                 kind,
-                e.id.clone(),
+                e.id.to_string(),
                 format!("{} {} ({})", e.kind, e.id, e.name),
             );
         }
@@ -218,10 +218,10 @@ fn doc_view(doc: &ReportDoc) -> DocView {
         .relations
         .iter()
         .map(|rel| RelationRow {
-            kind: rel.kind.clone(),
-            head: rel.head.clone(),
-            tail: rel.tail.clone(),
-            rule: rel.rule.clone().unwrap_or_default(),
+            kind: rel.kind.to_string(),
+            head: rel.head.to_string(),
+            tail: rel.tail.to_string(),
+            rule: rel.rule.as_deref().unwrap_or_default().to_string(),
             sentence: rel.evidence.as_ref().and_then(|ev| {
                 sentences
                     .iter()
@@ -230,8 +230,8 @@ fn doc_view(doc: &ReportDoc) -> DocView {
         })
         .collect();
     DocView {
-        id: r.id.clone(),
-        source: r.source.clone(),
+        id: r.id.to_string(),
+        source: r.source.to_string(),
         dct: r.dct.clone(),
         error: r.error.clone(),
         warnings: r.warnings.clone().unwrap_or_default(),
@@ -275,7 +275,8 @@ mod tests {
 
     fn page(text: &str) -> String {
         let pipeline = PipelineBuilder::new().build().unwrap();
-        let rec = Record::from_document(&pipeline.process_text("x<y", "a&b.txt", text, None));
+        let doc = pipeline.process_text("x<y", "a&b.txt", text, None);
+        let rec = Record::from_document(&doc);
         render(&[ReportDoc { record: &rec, text }], false, 10).unwrap()
     }
 

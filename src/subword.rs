@@ -241,7 +241,7 @@ impl SubwordTagger {
                 .zip(special)
                 .map(|(&o, &s)| (s == 0).then_some(o));
             out.push(Window {
-                id: rec.id.clone(),
+                id: rec.id.to_string(),
                 input_ids: processed.get_ids().to_vec(),
                 attention_mask: vec![1; processed.len()],
                 labels: label_ids(&spans, offsets),

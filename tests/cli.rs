@@ -59,7 +59,7 @@ fn assert_code(out: &Output, code: i32) {
     );
 }
 
-fn records(stdout: &[u8]) -> Vec<Record> {
+fn records(stdout: &[u8]) -> Vec<Record<'static>> {
     String::from_utf8(stdout.to_vec())
         .expect("UTF-8 output")
         .lines()
@@ -137,10 +137,10 @@ fn assert_spans_exact(rec: &Record, text: &str) {
     for s in sentences {
         assert!(!at(s.start, s.end).trim().is_empty());
     }
-    let ids: Vec<&str> = rec.entities.iter().map(|e| e.id.as_str()).collect();
+    let ids: Vec<&str> = rec.entities.iter().map(|e| &*e.id).collect();
     for r in &rec.relations {
         assert!(
-            ids.contains(&r.head.as_str()) && ids.contains(&r.tail.as_str()),
+            ids.contains(&&*r.head) && ids.contains(&&*r.tail),
             "{}: dangling relation",
             rec.id
         );
@@ -213,7 +213,7 @@ fn snapshots_of_every_seed() {
         .current_dir(root()));
     for rec in records(&out.stdout) {
         let value = serde_json::to_value(rec.to_json()).expect("json");
-        insta::assert_json_snapshot!(rec.id.clone(), value);
+        insta::assert_json_snapshot!(rec.id.to_string(), value);
     }
 }
 
@@ -470,7 +470,7 @@ fn broken_jsonl_lines_become_error_records() {
     );
     assert_eq!(out.status.code(), Some(1));
     let recs = records(&out.stdout);
-    let ids: Vec<&str> = recs.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = recs.iter().map(|r| &*r.id).collect();
     assert_eq!(ids, ["ok1", "stdin:2", "nofield", "ok2", "num"]);
     let errors: Vec<bool> = recs.iter().map(|r| r.error.is_some()).collect();
     assert_eq!(errors, [false, true, true, false, true]);
@@ -646,7 +646,7 @@ fn extract_with_tokenizer_matches_python() {
         for (rec, line) in recs.iter().zip(expected.lines()) {
             let want: serde_json::Value = serde_json::from_str(line).unwrap();
             let tokens = rec.tokens.as_ref().expect("tokens");
-            assert_eq!(want["id"], rec.id.as_str());
+            assert_eq!(want["id"], &*rec.id);
             assert_eq!(tokens["ids"], want["ids"], "{name} {}", rec.id);
             assert_eq!(tokens["offsets"], want["offsets"], "{name} {}", rec.id);
             let offsets: Vec<(u64, u64)> = tokens["offsets"]
@@ -832,7 +832,7 @@ fn report_in_headless_chromium() {
             + rec.money.len()
             + rec.percents.len()
             + rec.dates.len();
-        assert_eq!(doc["id"], rec.id.as_str());
+        assert_eq!(doc["id"], &*rec.id);
         assert_eq!(doc["marks"], spans, "{}", rec.id);
     }
     let relations: usize = recs.iter().map(|r| r.relations.len()).sum();

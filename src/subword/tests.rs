@@ -11,8 +11,8 @@ fn tokenizer(name: &str) -> SubwordTagger {
     SubwordTagger::from_file(&path).expect("tokenizer")
 }
 
-fn record(text: &str) -> Record {
-    Record::from_document(&PIPELINE.process_text("t", "t", text, None))
+fn record(text: &str) -> Record<'static> {
+    Record::from_document(&PIPELINE.process_text("t", "t", text, None)).into_owned()
 }
 
 #[test]
