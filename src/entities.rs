@@ -32,8 +32,9 @@ use aho_corasick::{Anchored, MatchKind};
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
 use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
-use crate::lexicon;
+use crate::lexicon::{self, KeyFilter};
 use crate::stage::Stage;
+use crate::tokenize::tokenize;
 
 pub(crate) mod fallback;
 
@@ -67,6 +68,10 @@ pub struct EntityTagger {
     first_bytes: [bool; 256],
     /// Every alias starts with a letter or digit.
     word_initial: bool,
+    /// The word keys of the aliases' first tokens: a word token whose key is
+    /// not here starts no alias, and its walk (a cache miss or two in the
+    /// automaton) is skipped.
+    first_tokens: KeyFilter,
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
     targets: Vec<Vec<(usize, bool)>>,
     /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
@@ -294,9 +299,18 @@ impl EntityTagger {
             .iter()
             .all(|s| s.chars().next().is_some_and(char::is_alphanumeric));
         let mut first_bytes = [false; 256];
+        let mut first_tokens = KeyFilter::new();
         for s in &surfaces {
             if let Some(&b) = s.as_bytes().first() {
                 first_bytes[usize::from(b)] = true;
+            }
+            // In a text, an alias on word boundaries starts with a token equal
+            // to its own first token: tokens join across `.` and `,` only with
+            // word characters on both sides, which a boundary forbids after
+            // the alias (a digit after `,` is the one exception: `360` is no
+            // name in `360,000`).
+            if let Some(t) = tokenize(s).first() {
+                first_tokens.insert(t.word_key);
             }
         }
         let surnames = gazetteer
@@ -319,6 +333,7 @@ impl EntityTagger {
             automaton,
             first_bytes,
             word_initial,
+            first_tokens,
             targets,
             org_pattern,
             surnames,
@@ -347,6 +362,7 @@ impl EntityTagger {
             for t in &doc.tokens {
                 if t.kind != TokenKind::Punct
                     && t.span.start >= free_from
+                    && self.first_tokens.may_contain(t.word_key)
                     && let Some(end) = self.alias_at(text, t.span.start, out)
                 {
                     free_from = end;

@@ -12,8 +12,30 @@ use crate::document::Token;
 /// those noes away; the rest consult a hash set built on first use.
 pub(crate) struct WordList {
     words: &'static [&'static str],
-    filter: [u64; 64],
+    filter: KeyFilter,
     set: OnceLock<HashSet<&'static str>>,
+}
+
+/// A set of [`word_key`]s (4,096 bits): "may a word with this key be here?"
+/// No means no.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyFilter([u64; 64]);
+
+impl KeyFilter {
+    pub(crate) const fn new() -> KeyFilter {
+        KeyFilter([0; 64])
+    }
+
+    pub(crate) const fn insert(&mut self, key: u16) {
+        let bit = key as usize;
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    #[inline]
+    pub(crate) fn may_contain(&self, key: u16) -> bool {
+        let bit = usize::from(key);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 /// The filter bit of a word: mixes its length with its first and last bytes.
@@ -38,11 +60,10 @@ pub(crate) const fn word_key(first: u8, last: u8, len: usize) -> u16 {
 
 impl WordList {
     pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
-        let mut filter = [0u64; 64];
+        let mut filter = KeyFilter::new();
         let mut i = 0;
         while i < words.len() {
-            let bit = word_key_of(words[i].as_bytes()) as usize;
-            filter[bit / 64] |= 1 << (bit % 64);
+            filter.insert(word_key_of(words[i].as_bytes()));
             i += 1;
         }
         WordList {
@@ -56,8 +77,7 @@ impl WordList {
     /// means no; yes needs [`WordList::contains`]).
     #[inline]
     pub(crate) fn may_contain(&self, key: u16) -> bool {
-        let bit = usize::from(key);
-        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+        self.filter.may_contain(key)
     }
 
     #[inline]

@@ -276,7 +276,16 @@ fn token_starts_and_byte_scan_find_the_same_aliases() {
     );
     let mut by_bytes = TAGGER.clone();
     by_bytes.word_initial = false;
+    // Every alias once: the token path's first-token filter must pass each.
+    let every_alias: Vec<String> = TAGGER
+        .gazetteer
+        .patterns()
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let every_alias = every_alias.join(" | ");
     for text in [
+        every_alias.as_str(),
         "Alibaba's Taobao and Tencent's WeChat Pay; Sino-US talks in Hong Kong.",
         "www.JD.com, Alibaba.com and JD.com; the US$14 million deal; HK$500.",
         "阿里巴巴 and 腾讯 said; (Tencent) \"Baidu\" — Huawei’s 36Kr report on 1688.com",
