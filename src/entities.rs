@@ -140,15 +140,28 @@ pub(crate) fn person_surname(name: &str) -> Option<String> {
 pub fn slug(name: &str) -> String {
     let base = strip_legal_suffix(name);
     let mut out = String::with_capacity(base.len());
+    // A `-` is written only before the next letter or digit, so runs of
+    // separators give one and none trails.
+    let mut dash = false;
     for c in base.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if !alphanumeric {
+            dash = !out.is_empty();
+            continue;
         }
-    }
-    while out.ends_with('-') {
-        out.pop();
+        if dash {
+            out.push('-');
+            dash = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }
@@ -545,19 +558,17 @@ impl EntityTagger {
             sorted.get(i).is_some_and(|s| s.overlaps(span))
         };
         let form_words: Vec<usize> = forms.iter().map(|(f, _, _)| f.split(' ').count()).collect();
-        // A form can only start at a word with its first byte: one table look-up
-        // rules out nearly every token before any form is compared.
-        let mut form_first_bytes = [false; 256];
+        // A form can only start at a token equal to its own first token: one
+        // filter look-up by word key rules out nearly every token unread.
+        let mut form_first_tokens = KeyFilter::new();
         for (f, _, _) in &forms {
-            if let Some(&b) = f.as_bytes().first() {
-                form_first_bytes[usize::from(b)] = true;
+            if let Some(t) = tokenize(f).first() {
+                form_first_tokens.insert(t.word_key);
             }
         }
         let mut found: Vec<(Span, usize)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            if t.kind != TokenKind::Word
-                || !form_first_bytes[usize::from(text.as_bytes()[t.span.start])]
-            {
+            if t.kind != TokenKind::Word || !form_first_tokens.may_contain(t.word_key) {
                 continue;
             }
             let word = &text[t.span.start..t.span.end];

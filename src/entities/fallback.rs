@@ -17,7 +17,7 @@ use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
 use crate::entities::{Candidate, Target, slug};
 use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
-    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES,
+    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES, WordList,
 };
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
@@ -115,6 +115,13 @@ impl<'a> View<'a> {
     fn is(&self, i: usize, word: &str) -> bool {
         i < self.len() && self.text(i) == word
     }
+    /// Token `i` is in `list` (its word key turns most tokens away unread).
+    fn in_list(&self, i: usize, list: &WordList) -> bool {
+        self.doc
+            .tokens
+            .get(i)
+            .is_some_and(|t| list.contains_token(t, &self.doc.text))
+    }
     fn lower_is(&self, i: usize, words: &[&str]) -> bool {
         i < self.len() && words.iter().any(|w| self.text(i).eq_ignore_ascii_case(w))
     }
@@ -173,8 +180,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
             let mut start = i;
             let end = cap_run(&v, i);
             while start < end
-                && (NON_NAME_WORDS.contains(v.text(start))
-                    || NAME_CONNECTORS.contains(&v.text(start)))
+                && (v.in_list(start, &NON_NAME_WORDS) || NAME_CONNECTORS.contains(&v.text(start)))
             {
                 start += 1;
             }
@@ -193,15 +199,13 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     let doc = v.doc;
     // org-of: `University of Hong Kong`, `Ministry of Ecology and Environment`
     // (a known name after `and` makes it two names; the tagger drops it then).
-    if ORG_HEADS_BEFORE_OF.contains(v.text(start)) && start + 2 < end && v.is(start + 1, "of") {
+    if v.in_list(start, &ORG_HEADS_BEFORE_OF) && start + 2 < end && v.is(start + 1, "of") {
         let span = Span::new(v.span(start).start, v.span(end - 1).end);
         push(out, doc, span, EntityType::Org);
         return;
     }
     // org-head: the last corporate/institutional word of the run ends the name.
-    if let Some(k) = (start + 1..end)
-        .rev()
-        .find(|&k| ORG_HEADS.contains(v.text(k)))
+    if let Some(k) = (start + 1..end).rev().find(|&k| v.in_list(k, &ORG_HEADS))
         && !NAME_CONNECTORS.contains(&v.text(k - 1))
     {
         let mut stop = v.span(k).end;
@@ -241,8 +245,8 @@ fn name_words(v: &View, start: usize, end: usize) -> Option<usize> {
     while j < end
         && j - start < 3
         && v.is_cap(j)
-        && !ORG_HEADS.contains(v.text(j))
-        && !NON_NAME_WORDS.contains(v.text(j))
+        && !v.in_list(j, &ORG_HEADS)
+        && !v.in_list(j, &NON_NAME_WORDS)
     {
         j += 1;
     }
@@ -267,15 +271,14 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
             if v.doc.tokens[m].kind == TokenKind::Punct && !v.is(m, "-") {
                 break;
             }
-            if PERSON_ROLES.contains(v.text(m)) {
+            if v.in_list(m, &PERSON_ROLES) {
                 push(out, v.doc, span, EntityType::Person);
                 return;
             }
         }
     }
     // person-said: `said Wang Fang` / `Wang Fang said`, with a name-like first word.
-    let first = v.text(start);
-    let name_like = GIVEN_NAMES.contains(first) || CHINESE_SURNAMES.contains(first);
+    let name_like = v.in_list(start, &GIVEN_NAMES) || v.in_list(start, &CHINESE_SURNAMES);
     let said_before = start > 0 && SAID.contains(&v.text(start - 1)) && v.joined(start - 1);
     let said_after = stop < v.len() && SAID.contains(&v.text(stop)) && v.joined(stop - 1);
     if name_like && (said_before || said_after) {
@@ -284,7 +287,7 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
 }
 
 fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
-    if !v.is_word(i) || !PERSON_TITLES.contains(v.text(i)) {
+    if !v.is_word(i) || !v.in_list(i, &PERSON_TITLES) {
         return;
     }
     let mut k = i;
@@ -308,7 +311,7 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         }
         let next = k + 1;
         let t = if next < v.len() { v.text(next) } else { return };
-        if PERSON_TITLES.contains(t) || TITLE_WORDS.contains(&t) {
+        if v.in_list(next, &PERSON_TITLES) || TITLE_WORDS.contains(&t) {
             k = next;
             continue;
         }
@@ -345,16 +348,15 @@ fn founded_by_person(v: &View, i: usize, out: &mut Vec<Candidate>) {
         return;
     }
     let start = by + 1;
-    if let Some((span, _)) = name_at(v, start) {
-        let first = v.text(start);
-        if GIVEN_NAMES.contains(first) || CHINESE_SURNAMES.contains(first) {
-            push(out, v.doc, span, EntityType::Person);
-        }
+    if let Some((span, _)) = name_at(v, start)
+        && (v.in_list(start, &GIVEN_NAMES) || v.in_list(start, &CHINESE_SURNAMES))
+    {
+        push(out, v.doc, span, EntityType::Person);
     }
 }
 
 fn domain(v: &View, i: usize, out: &mut Vec<Candidate>) {
-    if !v.is_word(i) {
+    if !v.is_word(i) || !v.doc.tokens[i].shape.dotted() {
         return;
     }
     let t = v.text(i);

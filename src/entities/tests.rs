@@ -247,6 +247,8 @@ fn slugs() {
         ("jiemian.com", "jiemian-com"),
         ("Société Générale SA", "société-générale"),
         ("Acme Corp., Inc.", "acme"),
+        ("  Ant -- Group! ", "ant-group"),
+        ("ÉCOLE Ⅻ 42", "école-ⅻ-42"),
     ] {
         assert_eq!(slug(name), want);
     }
@@ -306,4 +308,19 @@ fn token_starts_and_byte_scan_find_the_same_aliases() {
     let mut a = Vec::new();
     by_tokens.gazetteer_candidates(&doc, &mut a);
     assert!(a.is_empty(), "{a:?}");
+}
+
+proptest::proptest! {
+    /// The slug is the name lowercased, every run of non-alphanumerics one
+    /// `-`, none at either end (written here the plain way).
+    #[test]
+    fn slug_is_lowercase_words_joined_by_dashes(name in "[A-Za-zÉé0-9 .,&'’-]{0,24}") {
+        let base = strip_legal_suffix(&name);
+        let words: Vec<String> = base
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        proptest::prop_assert_eq!(slug(&name), words.join("-"));
+    }
 }
