@@ -69,6 +69,9 @@ pub struct Token {
     /// Features of its characters the tokenizer saw anyway (initial case,
     /// inner `.`, non-ASCII bytes): rules ask them of every token, many times.
     pub shape: Shape,
+    /// Line breaks (`\n`) in the whitespace before the token, counted up to 2
+    /// (a blank line): the sentence splitter asks at every token.
+    pub breaks_before: u8,
 }
 
 impl Token {

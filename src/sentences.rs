@@ -143,8 +143,7 @@ pub fn split(doc: &Document) -> Vec<Span> {
                 Some(next) if next.span.start > toks[end].span.end => {
                     let next_s = tok(end + 1);
                     let opens = starts_upper_or_digit(next_s) || is_opener_punct(next_s);
-                    let gap = &text[toks[end].span.end..next.span.start];
-                    boundary = if gap.bytes().any(|b| b == b'\n') {
+                    boundary = if next.breaks_before > 0 {
                         true
                     } else if !opens {
                         false
@@ -166,24 +165,16 @@ pub fn split(doc: &Document) -> Vec<Span> {
                 Some(_) => {}
             }
         }
+        // A line break before the next token (the tokenizer counted them).
         if !boundary
             && let Some(next) = toks.get(i + 1)
-            // Most gaps are empty or one space: no line break to look for.
-            && !(next.span.start == toks[i].span.end
-                || next.span.start == toks[i].span.end + 1
-                    && text.as_bytes()[toks[i].span.end] == b' ')
+            && next.breaks_before > 0
         {
-            let gap = &text[toks[i].span.end..next.span.start];
-            // A plain byte loop beats a searcher call on these short gaps.
-            if let Some(nl) = gap.bytes().position(|b| b == b'\n') {
-                let blank = gap.as_bytes()[nl + 1..].contains(&b'\n');
-                let next_s = tok(i + 1);
-                let ends_sentence = matches!(t, "." | "!" | "?" | "…" | ":") || is_closer(t);
-                boundary = blank
-                    || ends_sentence
-                    || starts_upper_or_digit(next_s)
-                    || is_opener_punct(next_s);
-            }
+            let blank = next.breaks_before > 1;
+            let next_s = tok(i + 1);
+            let ends_sentence = matches!(t, "." | "!" | "?" | "…" | ":") || is_closer(t);
+            boundary =
+                blank || ends_sentence || starts_upper_or_digit(next_s) || is_opener_punct(next_s);
         }
         if boundary || end + 1 >= toks.len() {
             push(&mut out, start_tok, end, has_content);
@@ -254,6 +245,10 @@ mod tests {
                 &["A wrapped line that\ncontinues here.", "Next one."],
             ),
             ("Line one\nLine two", &["Line one", "Line two"]),
+            (
+                "a heading in lowercase\n\nbody in lowercase.",
+                &["a heading in lowercase", "body in lowercase."],
+            ),
             (
                 "It is J. K. Rowling's book.",
                 &["It is J. K. Rowling's book."],

@@ -135,17 +135,25 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             (c, c.len_utf8())
         }
     };
+    // Line breaks seen since the last token (up to 2).
+    let mut breaks = 0u8;
     while i < n {
         let (c, w) = char_at(i);
         let class = class_of(c);
         match class {
-            Class::Space => i += w,
+            Class::Space => {
+                if c == '\n' {
+                    breaks = (breaks + 1).min(2);
+                }
+                i += w;
+            }
             Class::Punct => {
                 tokens.push(Token {
                     span: Span::new(i, i + w),
                     kind: TokenKind::Punct,
                     word_key: word_key(bytes[i], bytes[i + w - 1], w),
                     shape: Shape(initial_shape(c, w)),
+                    breaks_before: std::mem::take(&mut breaks),
                 });
                 i += w;
             }
@@ -212,6 +220,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     },
                     word_key: word_key(bytes[start], bytes[i - 1], i - start),
                     shape: Shape(shape),
+                    breaks_before: std::mem::take(&mut breaks),
                 });
             }
         }
@@ -274,6 +283,21 @@ mod tests {
             assert_eq!(t.word_key, word_key_of(word.as_bytes()), "{word:?}");
             assert_eq!(t.shape, Shape::of(word), "{word:?}");
         }
+    }
+
+    #[test]
+    fn breaks_before_count_the_line_breaks_of_the_gap() {
+        let text = "A b.\nC\n\n\nD \r\n E\u{2028}F\t\n\t\nG";
+        let toks = tokenize(text);
+        let mut prev_end = 0;
+        for t in &toks {
+            let gap = &text[prev_end..t.span.start];
+            let want = gap.matches('\n').count().min(2) as u8;
+            assert_eq!(t.breaks_before, want, "{gap:?}");
+            prev_end = t.span.end;
+        }
+        let breaks: Vec<u8> = toks.iter().map(|t| t.breaks_before).collect();
+        assert_eq!(breaks, [0, 0, 0, 1, 2, 1, 0, 2]);
     }
 
     #[test]
