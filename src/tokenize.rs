@@ -222,6 +222,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     shape: Shape(shape),
                     breaks_before: std::mem::take(&mut breaks),
                 });
+                // Most words end at one plain space: step over it here
+                // rather than classify it again at the top of the loop.
+                if bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
             }
         }
     }
