@@ -236,7 +236,8 @@ pub fn parse_jsonl_line(
             };
         }
     };
-    let Some(obj) = value.as_object() else {
+    // Owned, so the text (most of the line) is moved out, not copied.
+    let serde_json::Value::Object(mut obj) = value else {
         return InputDoc {
             id: fallback_id,
             source,
@@ -246,16 +247,16 @@ pub fn parse_jsonl_line(
             }),
         };
     };
-    let id = match obj.get("id") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+    let id = match obj.remove("id") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => fallback_id,
     };
-    let source = match obj.get("source") {
-        Some(serde_json::Value::String(s)) => s.clone(),
+    let source = match obj.remove("source") {
+        Some(serde_json::Value::String(s)) => s,
         _ => source,
     };
-    let content = match obj.get("text") {
+    let content = match obj.remove("text") {
         None => Err(DocumentError::BadField {
             line,
             message: "missing \"text\" field".into(),
@@ -282,14 +283,14 @@ pub fn parse_jsonl_line(
                 }
             };
             Ok(InputText {
-                text: t.clone(),
+                text: t,
                 date,
                 warnings,
             })
         }
         Some(other) => Err(DocumentError::BadField {
             line,
-            message: format!("\"text\" must be a string, found {}", json_kind(other)),
+            message: format!("\"text\" must be a string, found {}", json_kind(&other)),
         }),
     };
     InputDoc {
