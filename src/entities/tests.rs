@@ -324,3 +324,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(slug(&name), words.join("-"));
     }
 }
+
+#[test]
+fn a_number_alias_is_not_found_inside_a_longer_number() {
+    let mut gazetteer = Gazetteer::default();
+    gazetteer
+        .add_source("test", "qihoo-360\tORG\tQihoo 360\t360|Qihoo\t\n")
+        .expect("gazetteer");
+    let tagger = EntityTagger::new(gazetteer).expect("tagger");
+    let text = "Qihoo sold 360,000 shares to 360 investors.";
+    let mut doc = Document::new("t", "t", text);
+    doc.tokens = tokenize(text);
+    doc.sentences = split(&doc);
+    tagger.tag(&mut doc);
+    let found: Vec<&str> = doc.mentions.iter().map(|m| doc.slice(m.span)).collect();
+    assert_eq!(found, ["Qihoo", "360"]);
+    assert_eq!(doc.mentions[1].span.start, text.rfind("360").unwrap());
+}
