@@ -101,7 +101,7 @@ struct InputArgs {
 struct ExtractArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Write the records here (atomically: a temporary file renamed on success). Default: stdout.
+    /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place). Default: stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Add each document's model tokens ("tokens": ids, offsets, BIO tags) with this tokenizer.json.
@@ -242,6 +242,9 @@ fn main() -> ExitCode {
 /// renamed over the target only when the run completes.
 enum Output {
     Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// A device, pipe or socket (`/dev/null`, a FIFO): written in place, since
+    /// renaming a file over it would replace the device itself.
+    Special(std::io::BufWriter<std::fs::File>),
     File {
         tmp: std::io::BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
@@ -256,6 +259,19 @@ impl Output {
                 std::io::stdout(),
             )));
         };
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write output {}", path.display()))?;
+            return Ok(Output::Special(std::io::BufWriter::with_capacity(
+                1 << 16,
+                file,
+            )));
+        }
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -274,6 +290,7 @@ impl Output {
     fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => Ok(w.flush()?),
+            Output::Special(mut w) => Ok(w.flush()?),
             Output::File { tmp, target } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
@@ -289,12 +306,14 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
+            Output::Special(w) => w.write(buf),
             Output::File { tmp, .. } => tmp.write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
+            Output::Special(w) => w.flush(),
             Output::File { tmp, .. } => tmp.flush(),
         }
     }

@@ -522,6 +522,55 @@ fn output_file_is_replaced_only_on_success() {
 }
 
 #[test]
+fn output_to_a_named_pipe_is_written_through_it() {
+    // `-o /dev/null` or a named pipe: the output goes into the special file;
+    // renaming a temporary file over it would replace the device or pipe
+    // with a regular file. Checked with a FIFO, not /dev/null, so that a
+    // regression cannot damage the machine running the tests; the read end is
+    // non-blocking, so a regression fails the test instead of hanging it.
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let mut read_end = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let mut child = bin()
+        .args(["extract", "-o"])
+        .arg(&fifo)
+        .arg(seeds_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut written = Vec::new();
+    let mut buf = [0u8; 1 << 16];
+    let status = loop {
+        let exited = child.try_wait().unwrap();
+        match read_end.read(&mut buf) {
+            Ok(0) if exited.is_some() => break exited.unwrap(),
+            Ok(n) => written.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => panic!("reading the pipe: {e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    assert!(status.success(), "{status}");
+    assert_eq!(records(&written).len(), 4);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
 fn user_gazetteer_adds_entities() {
     let dir = tempfile::tempdir().unwrap();
     let gaz = dir.path().join("extra.tsv");
