@@ -589,8 +589,8 @@ impl EntityTagger {
                     toks.get(i).is_some_and(|x| {
                         x.kind == TokenKind::Word
                             && x.shape.upper_initial()
-                            && !lexicon::PERSON_TITLES.contains(&text[x.span.start..x.span.end])
-                            && !lexicon::NON_NAME_WORDS.contains(&text[x.span.start..x.span.end])
+                            && !lexicon::PERSON_TITLES.contains_token(x, text)
+                            && !lexicon::NON_NAME_WORDS.contains_token(x, text)
                     })
                 };
                 let joined = |a: usize, b: usize| {

@@ -252,7 +252,7 @@ impl<'a> Record<'a> {
 
     /// The record with every string owned (no longer tied to the document).
     pub fn into_owned(self) -> Record<'static> {
-        let owned_span = |s: Option<Cow<'_, str>>| s.map(owned);
+        let owned_opt = |s: Option<Cow<'_, str>>| s.map(owned);
         Record {
             id: owned(self.id),
             source: owned(self.source),
@@ -283,7 +283,7 @@ impl<'a> Record<'a> {
                 .into_iter()
                 .map(|m| MoneyRec {
                     text: owned(m.text),
-                    currency: owned_span(m.currency),
+                    currency: owned_opt(m.currency),
                     ..m
                 })
                 .collect(),
@@ -292,7 +292,7 @@ impl<'a> Record<'a> {
                 .into_iter()
                 .map(|p| PercentRec {
                     text: owned(p.text),
-                    modifier: owned_span(p.modifier),
+                    modifier: owned_opt(p.modifier),
                     ..p
                 })
                 .collect(),
@@ -304,7 +304,7 @@ impl<'a> Record<'a> {
                     end: d.end,
                     text: owned(d.text),
                     kind: owned(d.kind),
-                    value: owned_span(d.value),
+                    value: owned_opt(d.value),
                 })
                 .collect(),
             relations: self
@@ -315,7 +315,7 @@ impl<'a> Record<'a> {
                     head: owned(r.head),
                     tail: owned(r.tail),
                     evidence: r.evidence,
-                    rule: owned_span(r.rule),
+                    rule: owned_opt(r.rule),
                 })
                 .collect(),
             warnings: self.warnings,
