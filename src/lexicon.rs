@@ -396,8 +396,8 @@ pub(crate) static ORG_HEADS_BEFORE_OF: WordList = WordList::new(&[
 ]);
 
 /// Words between the capitalised words of a name (`State Administration for Market Regulation`).
-pub(crate) const NAME_CONNECTORS: &[&str] =
-    &["of", "for", "and", "&", "de", "du", "von", "van", "der"];
+pub(crate) static NAME_CONNECTORS: WordList =
+    WordList::new(&["of", "for", "and", "&", "de", "du", "von", "van", "der"]);
 
 /// Titles that come before a person's name (`President Xi Jinping`, `chief executive Tim Cook`).
 pub(crate) static PERSON_TITLES: WordList = WordList::new(&[

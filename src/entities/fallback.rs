@@ -21,7 +21,7 @@ use crate::lexicon::{
 };
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
-const TITLE_WORDS: &[&str] = &[
+static TITLE_WORDS: WordList = WordList::new(&[
     "executive",
     "officer",
     "Executive",
@@ -58,11 +58,11 @@ const TITLE_WORDS: &[&str] = &[
     "counsel",
     "Senior",
     "senior",
-];
+]);
 
 const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
-const SAID: &[&str] = &[
+static SAID: WordList = WordList::new(&[
     "said",
     "says",
     "told",
@@ -70,7 +70,7 @@ const SAID: &[&str] = &[
     "wrote",
     "noted",
     "explained",
-];
+]);
 
 struct View<'a> {
     doc: &'a Document,
@@ -151,7 +151,7 @@ fn cap_run(v: &View, i: usize) -> usize {
         }
         if v.is_cap(j) {
             j += 1;
-        } else if NAME_CONNECTORS.contains(&v.text(j)) && v.joined(j) && v.is_cap(j + 1) {
+        } else if v.in_list(j, &NAME_CONNECTORS) && v.joined(j) && v.is_cap(j + 1) {
             j += 2;
         } else {
             break;
@@ -180,7 +180,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
             let mut start = i;
             let end = cap_run(&v, i);
             while start < end
-                && (v.in_list(start, &NON_NAME_WORDS) || NAME_CONNECTORS.contains(&v.text(start)))
+                && (v.in_list(start, &NON_NAME_WORDS) || v.in_list(start, &NAME_CONNECTORS))
             {
                 start += 1;
             }
@@ -206,7 +206,7 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     }
     // org-head: the last corporate/institutional word of the run ends the name.
     if let Some(k) = (start + 1..end).rev().find(|&k| v.in_list(k, &ORG_HEADS))
-        && !NAME_CONNECTORS.contains(&v.text(k - 1))
+        && !v.in_list(k - 1, &NAME_CONNECTORS)
     {
         let mut stop = v.span(k).end;
         if ABBREVIATED_HEADS.contains(&v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
@@ -279,8 +279,8 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     }
     // person-said: `said Wang Fang` / `Wang Fang said`, with a name-like first word.
     let name_like = v.in_list(start, &GIVEN_NAMES) || v.in_list(start, &CHINESE_SURNAMES);
-    let said_before = start > 0 && SAID.contains(&v.text(start - 1)) && v.joined(start - 1);
-    let said_after = stop < v.len() && SAID.contains(&v.text(stop)) && v.joined(stop - 1);
+    let said_before = start > 0 && v.in_list(start - 1, &SAID) && v.joined(start - 1);
+    let said_after = stop < v.len() && v.in_list(stop, &SAID) && v.joined(stop - 1);
     if name_like && (said_before || said_after) {
         push(out, v.doc, span, EntityType::Person);
     }
@@ -310,8 +310,10 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
             return;
         }
         let next = k + 1;
-        let t = if next < v.len() { v.text(next) } else { return };
-        if v.in_list(next, &PERSON_TITLES) || TITLE_WORDS.contains(&t) {
+        if next >= v.len() {
+            return;
+        }
+        if v.in_list(next, &PERSON_TITLES) || v.in_list(next, &TITLE_WORDS) {
             k = next;
             continue;
         }
