@@ -484,7 +484,7 @@ impl EntityTagger {
         cands.retain(|c| c.source != MentionSource::Fallback || !drop.next().unwrap_or(false));
         let kept = resolve_overlaps(&cands, |c| c.span, |c| c.source as u8);
 
-        let mut linker = Linker::default();
+        let mut linker = Linker::with_capacity(kept.len());
         for i in kept {
             let c = &cands[i];
             match &c.target {
@@ -649,7 +649,6 @@ struct LinkedEntity<'a> {
 
 /// Entities and mentions as they are linked. Ids and names borrow from the
 /// gazetteer and the candidates; owned strings are made once, in `finish`.
-#[derive(Default)]
 struct Linker<'a> {
     entities: Vec<LinkedEntity<'a>>,
     by_id: HashMap<&'a str, usize>,
@@ -659,6 +658,18 @@ struct Linker<'a> {
 }
 
 impl<'a> Linker<'a> {
+    /// A linker sized for `mentions` mentions (fewer entities), so that its
+    /// tables rarely grow while a document is linked.
+    fn with_capacity(mentions: usize) -> Linker<'a> {
+        let entities = mentions / 2 + 1;
+        Linker {
+            entities: Vec::with_capacity(entities),
+            by_id: HashMap::with_capacity(entities),
+            mentions: Vec::with_capacity(mentions + mentions / 4),
+            intros: Vec::with_capacity(entities),
+        }
+    }
+
     fn entity(&mut self, id: &'a str, kind: EntityType, name: &'a str) -> usize {
         if let Some(&i) = self.by_id.get(id) {
             return i;
@@ -709,7 +720,7 @@ impl<'a> Linker<'a> {
     fn finish(mut self, doc: &mut Document) {
         self.mentions.sort_by_key(|m| m.span.start);
         let mut order: Vec<Option<usize>> = vec![None; self.entities.len()];
-        let mut entities = Vec::new();
+        let mut entities = Vec::with_capacity(self.entities.len());
         for m in &self.mentions {
             if order[m.entity].is_none() {
                 order[m.entity] = Some(entities.len());

@@ -1175,6 +1175,8 @@ impl Stage for RelationExtractor {
         let mut seen_order: Vec<usize> = Vec::new();
         let mut recent_orgs: Vec<usize> = Vec::new();
         let lower = doc.text.to_ascii_lowercase();
+        // One sentence's findings (reused: most sentences find nothing).
+        let mut here = Vec::new();
         for &span in &doc.sentences {
             let a = doc.mentions.partition_point(|m| m.span.start < span.start);
             let b = doc.mentions.partition_point(|m| m.span.start < span.end);
@@ -1203,9 +1205,8 @@ impl Stage for RelationExtractor {
             if worth_it {
                 let salient = two_most_mentioned(&org_counts, &seen_order);
                 let s = Sent::new(doc, &lower, span);
-                let mut here = Vec::new();
                 sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
-                found.extend(here.into_iter().map(|f| (f, span)));
+                found.extend(here.drain(..).map(|f| (f, span)));
             }
             recent_orgs.extend(orgs);
             let keep = recent_orgs.len().saturating_sub(8);
