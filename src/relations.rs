@@ -340,35 +340,43 @@ struct Sent<'a> {
 
 type Found = (RelationType, usize, usize, &'static str);
 
+/// The vectors of a [`Sent`], handed from one sentence to the next so that
+/// each document allocates them once rather than once per sentence.
+#[derive(Default)]
+struct SentBuffers<'a> {
+    ms: Vec<M>,
+    low: Vec<Cow<'a, str>>,
+}
+
 impl<'a> Sent<'a> {
     /// The sentence at `span`; `lower` is `doc.text` with ASCII letters
     /// lowercased (same byte offsets), computed once per document.
-    fn new(doc: &'a Document, lower: &'a str, span: Span) -> Sent<'a> {
+    fn new(doc: &'a Document, lower: &'a str, span: Span, buffers: SentBuffers<'a>) -> Sent<'a> {
+        let SentBuffers { mut ms, mut low } = buffers;
+        ms.clear();
+        low.clear();
         let range = doc.tokens_in(span);
         let t0 = range.start;
         let n = range.len();
-        let low = range
-            .clone()
-            .map(|i| {
-                let token = doc.tokens[i];
-                let span = token.span;
-                let t = doc.slice(span);
-                if !token.shape.non_ascii() {
-                    // Most tokens: their lowercase form, already in `lower`.
-                    Cow::Borrowed(&lower[span.start..span.end])
-                } else if t == "’" {
-                    Cow::Borrowed("'")
+        low.extend(range.clone().map(|i| {
+            let token = doc.tokens[i];
+            let span = token.span;
+            let t = doc.slice(span);
+            if !token.shape.non_ascii() {
+                // Most tokens: their lowercase form, already in `lower`.
+                Cow::Borrowed(&lower[span.start..span.end])
+            } else if t == "’" {
+                Cow::Borrowed("'")
+            } else {
+                // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
+                let folded = t.to_lowercase();
+                if folded == t {
+                    Cow::Borrowed(t)
                 } else {
-                    // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
-                    let folded = t.to_lowercase();
-                    if folded == t {
-                        Cow::Borrowed(t)
-                    } else {
-                        Cow::Owned(folded)
-                    }
+                    Cow::Owned(folded)
                 }
-            })
-            .collect();
+            }
+        }));
         // A leading dateline (`BEIJING (Reuters) -`) names the source, not an actor.
         let dateline_end = (1..n.min(12))
             .find(|&k| {
@@ -376,7 +384,6 @@ impl<'a> Sent<'a> {
                 matches!(t, "-" | "—" | "–") && doc.slice(doc.tokens[t0 + k - 1].span) == ")"
             })
             .map_or(span.start, |k| doc.tokens[t0 + k].span.end);
-        let mut ms = Vec::new();
         let first = doc
             .mentions
             .partition_point(|m| m.span.start < dateline_end);
@@ -404,6 +411,14 @@ impl<'a> Sent<'a> {
             n,
             ms,
             low,
+        }
+    }
+
+    /// The vectors, for the next sentence.
+    fn into_buffers(self) -> SentBuffers<'a> {
+        SentBuffers {
+            ms: self.ms,
+            low: self.low,
         }
     }
 
@@ -636,6 +651,14 @@ impl<'a> Sent<'a> {
 
 /// The two most-mentioned organisations so far (ties: the one seen first),
 /// most-mentioned first; fewer when fewer are known.
+/// Organisation mentions so far in a document: per entity index, and the
+/// organisations in the order first seen.
+#[derive(Clone, Copy)]
+struct MentionCounts<'c> {
+    counts: &'c [usize],
+    seen_order: &'c [usize],
+}
+
 fn two_most_mentioned(counts: &[usize], seen_order: &[usize]) -> Vec<usize> {
     // Ties go to the organisation seen first: its place in `seen_order`.
     let key = |k: usize| (std::cmp::Reverse(counts[seen_order[k]]), k);
@@ -656,7 +679,7 @@ fn two_most_mentioned(counts: &[usize], seen_order: &[usize]) -> Vec<usize> {
 /// All relations stated by one sentence.
 fn sentence_relations(
     s: &Sent,
-    salient: &[usize],
+    mentioned: MentionCounts,
     hq: &HashMap<String, String>,
     prev_orgs: &[usize],
     out: &mut Vec<Found>,
@@ -777,9 +800,9 @@ fn sentence_relations(
                 }
                 i += 1;
             }
-            let nouns: Vec<&str> = (start..i).map(|k| s.w(k)).collect();
+            let nouns = start..i;
             let prep = s.w(i);
-            let last = nouns.last().copied().unwrap_or("");
+            let last = if i > start { s.w(i - 1) } else { "" };
             if let Some(y) = s.first_after(i + 1, 2) {
                 match (m.kind, last, prep) {
                     (
@@ -794,7 +817,7 @@ fn sentence_relations(
                     (Org, "affiliate" | "unit" | "subsidiary", "of") => {
                         push(AffiliateOf, ent(mi), ent(y), "affiliate")
                     }
-                    (Person, _, "of") if nouns.iter().any(|w| FOUNDER_WORDS.contains(w)) => {
+                    (Person, _, "of") if nouns.clone().any(|k| FOUNDER_WORDS.contains(s.w(k))) => {
                         push(FoundedBy, ent(y), ent(mi), "founder-of")
                     }
                     (Product | Org, _, "to" | "of") if last == "rival" => {
@@ -1019,12 +1042,16 @@ fn sentence_relations(
             }
         }
         // the two (tech) rivals / They have been fierce rivals
-        if matches!(w, "rivals" | "competitors") && salient.len() >= 2 {
-            let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
-            let two = window.contains(&"two") || window.contains(&"both");
-            let they = s.w(0) == "they" && i < 6;
-            if two || they {
-                push(CompetesWith, salient[0], salient[1], "two-rivals");
+        // (Which two: asked only here, so not counted for every sentence.)
+        if matches!(w, "rivals" | "competitors") {
+            let salient = two_most_mentioned(mentioned.counts, mentioned.seen_order);
+            if salient.len() >= 2 {
+                let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
+                let two = window.contains(&"two") || window.contains(&"both");
+                let they = s.w(0) == "they" && i < 6;
+                if two || they {
+                    push(CompetesWith, salient[0], salient[1], "two-rivals");
+                }
             }
         }
         // fined / levied a fine ... against|on
@@ -1177,6 +1204,7 @@ impl Stage for RelationExtractor {
         let lower = doc.text.to_ascii_lowercase();
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
+        let mut buffers = SentBuffers::default();
         for &span in &doc.sentences {
             let a = doc.mentions.partition_point(|m| m.span.start < span.start);
             let b = doc.mentions.partition_point(|m| m.span.start < span.end);
@@ -1203,9 +1231,13 @@ impl Stage for RelationExtractor {
                     || (b - a == 1
                         && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
-                let salient = two_most_mentioned(&org_counts, &seen_order);
-                let s = Sent::new(doc, &lower, span);
-                sentence_relations(&s, &salient, &self.hq, &recent_orgs, &mut here);
+                let s = Sent::new(doc, &lower, span, std::mem::take(&mut buffers));
+                let mentioned = MentionCounts {
+                    counts: &org_counts,
+                    seen_order: &seen_order,
+                };
+                sentence_relations(&s, mentioned, &self.hq, &recent_orgs, &mut here);
+                buffers = s.into_buffers();
                 found.extend(here.drain(..).map(|f| (f, span)));
             }
             recent_orgs.extend(orgs);
