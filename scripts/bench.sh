@@ -27,8 +27,9 @@ done
 
 OUT=target/bench
 mkdir -p "$OUT"
-cargo build --release --quiet
-BIN=target/release/newsie
+# The whole-program-optimised profile (see Cargo.toml); same output as --release.
+cargo build --profile release-lto --quiet
+BIN=target/release-lto/newsie
 CORPUS="$OUT/corpus-${MB}mb.jsonl"
 if [ ! -s "$CORPUS" ]; then
   python3 scripts/make_corpus.py fixtures/seeds "$CORPUS" --mb "$MB"
