@@ -140,8 +140,9 @@ const CLOCK_SHARDS: usize = 64;
 
 /// Nanoseconds per stage summed by one worker thread, on cache lines of its
 /// own: with one set of counters for all threads, every stage of every
-/// document moved the counters' cache line between cores (about 2% of the
-/// time with 2 jobs, measured by leaving the clock out).
+/// document moved the counters' cache line between cores. (On the 100 MB
+/// corpus with 2 jobs, leaving the clock out entirely ran a paired 1.02x
+/// faster, the shards 1.01x: the rest is the clock reads themselves.)
 #[derive(Default)]
 #[repr(align(128))]
 struct StageClock([AtomicU64; MAX_STAGES]);
