@@ -649,8 +649,6 @@ impl<'a> Sent<'a> {
     }
 }
 
-/// The two most-mentioned organisations so far (ties: the one seen first),
-/// most-mentioned first; fewer when fewer are known.
 /// Organisation mentions so far in a document: per entity index, and the
 /// organisations in the order first seen.
 #[derive(Clone, Copy)]
@@ -659,21 +657,26 @@ struct MentionCounts<'c> {
     seen_order: &'c [usize],
 }
 
-fn two_most_mentioned(counts: &[usize], seen_order: &[usize]) -> Vec<usize> {
-    // Ties go to the organisation seen first: its place in `seen_order`.
-    let key = |k: usize| (std::cmp::Reverse(counts[seen_order[k]]), k);
-    let mut best: Vec<usize> = Vec::with_capacity(2);
-    for k in 0..seen_order.len() {
-        match best.as_slice() {
-            [] | [_] => best.push(k),
-            [_, second] if key(k) < key(*second) => best[1] = k,
-            _ => continue,
+impl MentionCounts<'_> {
+    /// The two most-mentioned organisations so far (ties: the one seen first),
+    /// most-mentioned first; fewer when fewer are known.
+    fn two_most_mentioned(self) -> Vec<usize> {
+        let MentionCounts { counts, seen_order } = self;
+        // Ties go to the organisation seen first: its place in `seen_order`.
+        let key = |k: usize| (std::cmp::Reverse(counts[seen_order[k]]), k);
+        let mut best: Vec<usize> = Vec::with_capacity(2);
+        for k in 0..seen_order.len() {
+            match best.as_slice() {
+                [] | [_] => best.push(k),
+                [_, second] if key(k) < key(*second) => best[1] = k,
+                _ => continue,
+            }
+            if best.len() == 2 && key(best[1]) < key(best[0]) {
+                best.swap(0, 1);
+            }
         }
-        if best.len() == 2 && key(best[1]) < key(best[0]) {
-            best.swap(0, 1);
-        }
+        best.into_iter().map(|k| seen_order[k]).collect()
     }
-    best.into_iter().map(|k| seen_order[k]).collect()
 }
 
 /// All relations stated by one sentence.
@@ -1044,7 +1047,7 @@ fn sentence_relations(
         // the two (tech) rivals / They have been fierce rivals
         // (Which two: asked only here, so not counted for every sentence.)
         if matches!(w, "rivals" | "competitors") {
-            let salient = two_most_mentioned(mentioned.counts, mentioned.seen_order);
+            let salient = mentioned.two_most_mentioned();
             if salient.len() >= 2 {
                 let window: Vec<&str> = (i.saturating_sub(5)..i).map(|k| s.w(k)).collect();
                 let two = window.contains(&"two") || window.contains(&"both");
