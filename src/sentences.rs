@@ -121,6 +121,17 @@ pub fn split(doc: &Document) -> Vec<Span> {
 
     let mut i = 0;
     while i < toks.len() {
+        // Most tokens are words or numbers inside a line: they end nothing.
+        // (What the general path below would conclude for them, in a few
+        // instructions rather than a few dozen.)
+        if toks[i].kind != TokenKind::Punct
+            && toks.get(i + 1).is_some_and(|next| next.breaks_before == 0)
+            && header_end != Some(toks[i].span.end)
+        {
+            has_content = true;
+            i += 1;
+            continue;
+        }
         has_content |= toks[i].kind != TokenKind::Punct;
         let mut end = i; // last token of a sentence ending here, if any
         let mut boundary = header_end == Some(toks[i].span.end);
