@@ -47,6 +47,7 @@
 //! | `based-modifier` | `Shenzhen-based Tencent`; `the Shenzhen-based company` (an organisation just mentioned whose headquarters the gazetteer knows) | headquartered_in |
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use foldhash::{HashMap, HashSet, HashSetExt};
 
@@ -349,13 +350,20 @@ struct SentBuffers<'a> {
 }
 
 impl<'a> Sent<'a> {
-    /// The sentence at `span`; `lower` is `doc.text` with ASCII letters
-    /// lowercased (same byte offsets), computed once per document.
-    fn new(doc: &'a Document, lower: &'a str, span: Span, buffers: SentBuffers<'a>) -> Sent<'a> {
+    /// The sentence at `span`, whose tokens are `range` and whose mentions
+    /// start in `doc.mentions[mentions]`; `lower` is `doc.text` with ASCII
+    /// letters lowercased (same byte offsets), computed once per document.
+    fn new(
+        doc: &'a Document,
+        lower: &'a str,
+        span: Span,
+        range: Range<usize>,
+        mentions: Range<usize>,
+        buffers: SentBuffers<'a>,
+    ) -> Sent<'a> {
         let SentBuffers { mut ms, mut low } = buffers;
         ms.clear();
         low.clear();
-        let range = doc.tokens_in(span);
         let t0 = range.start;
         let n = range.len();
         low.extend(range.clone().map(|i| {
@@ -384,18 +392,19 @@ impl<'a> Sent<'a> {
                 matches!(t, "-" | "—" | "–") && doc.slice(doc.tokens[t0 + k - 1].span) == ")"
             })
             .map_or(span.start, |k| doc.tokens[t0 + k].span.end);
-        let first = doc
-            .mentions
-            .partition_point(|m| m.span.start < dateline_end);
-        for m in doc.mentions[first..]
-            .iter()
-            .take_while(|m| m.span.start < span.end)
-        {
-            if !span.contains(&m.span) {
+        // Mentions come sorted by start, so each one's first token is
+        // searched for past the one before's; its end is a few tokens on.
+        let tokens = &doc.tokens[range];
+        let mut a = 0;
+        for m in &doc.mentions[mentions] {
+            if m.span.start < dateline_end || !span.contains(&m.span) {
                 continue;
             }
-            let a = doc.tokens[range.clone()].partition_point(|t| t.span.start < m.span.start);
-            let b = doc.tokens[range.clone()].partition_point(|t| t.span.end <= m.span.end);
+            a += tokens[a..].partition_point(|t| t.span.start < m.span.start);
+            let mut b = a;
+            while b < n && tokens[b].span.end <= m.span.end {
+                b += 1;
+            }
             if a < b {
                 ms.push(M {
                     ent: m.entity,
@@ -1208,9 +1217,20 @@ impl Stage for RelationExtractor {
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
         let mut buffers = SentBuffers::default();
+        // Sentences (apart) and mentions both come in text order: cursors
+        // that only move forward find each sentence's mentions (cheaper than
+        // two binary searches a sentence; not so for its tokens, ten times
+        // as many).
+        let (mut a, mut b) = (0, 0);
         for &span in &doc.sentences {
-            let a = doc.mentions.partition_point(|m| m.span.start < span.start);
-            let b = doc.mentions.partition_point(|m| m.span.start < span.end);
+            while a < doc.mentions.len() && doc.mentions[a].span.start < span.start {
+                a += 1;
+            }
+            b = b.max(a);
+            while b < doc.mentions.len() && doc.mentions[b].span.start < span.end {
+                b += 1;
+            }
+            let range = doc.tokens_in(span);
             let orgs = doc.mentions[a..b]
                 .iter()
                 .map(|m| m.entity)
@@ -1226,7 +1246,7 @@ impl Stage for RelationExtractor {
             let sentence = doc.slice(span);
             // A "sentence" of hundreds of tokens is a run-on page, not a sentence:
             // its rules would be unreliable and its scans long.
-            let run_on = doc.tokens_in(span).len() > MAX_SENTENCE_TOKENS;
+            let run_on = range.len() > MAX_SENTENCE_TOKENS;
             let worth_it = !run_on
                 && (b - a >= 2
                     || sentence.contains("rivals")
@@ -1234,7 +1254,7 @@ impl Stage for RelationExtractor {
                     || (b - a == 1
                         && (sentence.contains("-based") || sentence.contains("-headquartered"))));
             if worth_it {
-                let s = Sent::new(doc, &lower, span, std::mem::take(&mut buffers));
+                let s = Sent::new(doc, &lower, span, range, a..b, std::mem::take(&mut buffers));
                 let mentioned = MentionCounts {
                     counts: &org_counts,
                     seen_order: &seen_order,
