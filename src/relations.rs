@@ -366,14 +366,14 @@ impl<'a> Sent<'a> {
         low.clear();
         let t0 = range.start;
         let n = range.len();
-        low.extend(range.clone().map(|i| {
-            let token = doc.tokens[i];
+        low.extend(doc.tokens[range.clone()].iter().map(|token| {
             let span = token.span;
-            let t = doc.slice(span);
             if !token.shape.non_ascii() {
                 // Most tokens: their lowercase form, already in `lower`.
-                Cow::Borrowed(&lower[span.start..span.end])
-            } else if t == "’" {
+                return Cow::Borrowed(&lower[span.start..span.end]);
+            }
+            let t = doc.slice(span);
+            if t == "’" {
                 Cow::Borrowed("'")
             } else {
                 // Rare (quotes, dashes, CJK): Unicode lowercasing decides.
