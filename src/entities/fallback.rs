@@ -62,6 +62,8 @@ static TITLE_WORDS: WordList = WordList::new(&[
 
 const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
+/// (`co-founded` is three tokens, the last one `founded`.)
+static FOUNDED: WordList = WordList::new(&["founded", "cofounded"]);
 static SAID: WordList = WordList::new(&[
     "said",
     "says",
@@ -74,16 +76,17 @@ static SAID: WordList = WordList::new(&[
 
 struct View<'a> {
     doc: &'a Document,
-    /// Per token: its text (the rules ask for it many times per token).
-    words: Vec<&'a str>,
 }
 
 impl<'a> View<'a> {
     fn len(&self) -> usize {
-        self.words.len()
+        self.doc.tokens.len()
     }
+    /// Token `i`'s text. Sliced when asked: the rules ask for few tokens'
+    /// texts (word keys and shapes answer most questions), so slicing every
+    /// token up front cost more than it saved.
     fn text(&self, i: usize) -> &'a str {
-        self.words[i]
+        self.doc.slice(self.doc.tokens[i].span)
     }
     fn span(&self, i: usize) -> Span {
         self.doc.tokens[i].span
@@ -92,8 +95,7 @@ impl<'a> View<'a> {
         i < self.len() && self.doc.tokens[i].kind == TokenKind::Word
     }
     fn new(doc: &'a Document) -> View<'a> {
-        let words: Vec<&str> = doc.tokens.iter().map(|t| doc.slice(t.span)).collect();
-        View { doc, words }
+        View { doc }
     }
     /// A capitalised word that can be part of a name (no `.`: `U.S`, `JD.com`).
     fn is_cap(&self, i: usize) -> bool {
@@ -339,7 +341,7 @@ fn name_at(v: &View, start: usize) -> Option<(Span, usize)> {
 
 /// `founded by|co-founded by Xu Yangtian`: the founder is a person.
 fn founded_by_person(v: &View, i: usize, out: &mut Vec<Candidate>) {
-    if !matches!(v.text(i), "founded" | "co-founded" | "cofounded") {
+    if !v.in_list(i, &FOUNDED) {
         return;
     }
     // `founded in Nanjing in 2008 by X`: `by` within a few words.
