@@ -149,23 +149,28 @@ static NUMBER_WORDS: LazyLock<WordList> = LazyLock::new(|| {
 /// Whether a date form can start at token `i`: a digit-led token, `Q1`-`Q4`,
 /// a word of [`DATE_START_WORDS`], or a spelled-out number whose next word
 /// starts like a [`UNIT`] (`y`ears, `m`onths, `w`eeks, `d`ays, `h`ours,
-/// `s`econds, `q`uarters). Most tokens are ruled out by their `word_key`
-/// without reading their text.
-fn may_start_date(text: &str, tokens: &[Token], i: usize) -> bool {
+/// `s`econds, `q`uarters). Most tokens are ruled out by their kind or their
+/// `word_key` without reading their text. `start_words` and `number_words`
+/// are the two lists, dereferenced once per document rather than per token.
+fn may_start_date(
+    text: &str,
+    tokens: &[Token],
+    i: usize,
+    start_words: &WordList,
+    number_words: &WordList,
+) -> bool {
     let t = &tokens[i];
+    match t.kind {
+        TokenKind::Punct => return false,
+        TokenKind::Number => return true,
+        TokenKind::Word => {}
+    }
     let bytes = text.as_bytes();
-    match bytes[t.span.start] {
-        b'0'..=b'9' => return true,
-        b'Q' => return t.kind == TokenKind::Word,
-        _ => {}
-    }
-    if t.kind != TokenKind::Word {
-        return false;
-    }
-    if DATE_START_WORDS.contains_token(t, text) {
+    // `36Kr`, `4bn`: words led by a digit; `Q3`.
+    if matches!(bytes[t.span.start], b'0'..=b'9' | b'Q') || start_words.contains_token(t, text) {
         return true;
     }
-    NUMBER_WORDS.contains_token(t, text)
+    number_words.contains_token(t, text)
         && tokens[i + 1..]
             .iter()
             .find(|n| n.text(text) != "-")
@@ -754,8 +759,11 @@ fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
     let mut found = Vec::new();
     let mut input = Input::new(&doc.text).anchored(Anchored::Yes);
     let mut searched_to = 0;
+    let (start_words, number_words) = (&*DATE_START_WORDS, &*NUMBER_WORDS);
     for (i, t) in doc.tokens.iter().enumerate() {
-        if t.span.start < searched_to || !may_start_date(&doc.text, &doc.tokens, i) {
+        if t.span.start < searched_to
+            || !may_start_date(&doc.text, &doc.tokens, i, start_words, number_words)
+        {
             continue;
         }
         input.set_start(t.span.start);
