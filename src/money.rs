@@ -397,7 +397,13 @@ pub fn find_percents(text: &str, tokens: &[Token]) -> Vec<Percent> {
     let mut searched_to = 0;
     for t in tokens {
         let at = t.span.start;
-        if at < searched_to || !text.as_bytes()[at].is_ascii_digit() {
+        // A letter-led or punctuation token is ruled out without reading the text.
+        let letter_led = t.shape.upper_initial() || t.shape.lower_initial();
+        if at < searched_to
+            || t.kind == TokenKind::Punct
+            || letter_led
+            || !text.as_bytes()[at].is_ascii_digit()
+        {
             continue;
         }
         input.set_start(at);
