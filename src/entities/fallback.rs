@@ -62,7 +62,8 @@ static TITLE_WORDS: WordList = WordList::new(&[
 
 const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
-/// (`co-founded` is three tokens, the last one `founded`.)
+/// The cues of `founded by` (`co-founded` is three tokens, the last one
+/// `founded`).
 static FOUNDED: WordList = WordList::new(&["founded", "cofounded"]);
 static SAID: WordList = WordList::new(&[
     "said",
