@@ -126,7 +126,10 @@ impl<'a> View<'a> {
             .is_some_and(|t| list.contains_token(t, &self.doc.text))
     }
     fn lower_is(&self, i: usize, words: &[&str]) -> bool {
-        i < self.len() && words.iter().any(|w| self.text(i).eq_ignore_ascii_case(w))
+        i < self.len() && {
+            let text = self.text(i);
+            words.iter().any(|w| text.eq_ignore_ascii_case(w))
+        }
     }
 }
 
