@@ -190,38 +190,75 @@ impl Pipeline {
 
     /// Turns one input document into its output record.
     pub fn process(&self, input: InputDoc) -> Record<'static> {
-        self.process_with(input, |rec| rec.into_owned())
+        let doc = match self.document_of(input) {
+            Ok(doc) => doc,
+            Err(error_record) => return *error_record,
+        };
+        let mut rec = Record::from_document(&doc);
+        match self.subword_layer(&doc, &rec) {
+            Ok(tokens) => rec.tokens = tokens,
+            Err(e) => return Record::error(rec.id, rec.source, e),
+        }
+        rec.into_owned()
     }
 
     /// Turns one input document into its output line (without the newline)
-    /// and whether it is an error record. The record borrows its strings from
-    /// the document, so nothing is copied before the line is written.
+    /// and whether it is an error record. The line is written straight from
+    /// the document's layers ([`record::write_record`](crate::record::write_record)).
     pub fn process_line(&self, input: InputDoc) -> (String, bool) {
-        self.process_with(input, |rec| (rec.to_line(), rec.is_error()))
+        let doc = match self.document_of(input) {
+            Ok(doc) => doc,
+            Err(error_record) => return (error_record.to_line(), true),
+        };
+        let tokens = match &self.subword {
+            None => None,
+            Some(_) => match self.subword_layer(&doc, &Record::from_document(&doc)) {
+                Ok(tokens) => tokens,
+                Err(e) => {
+                    let error_record = Record::error(doc.id, doc.source, e);
+                    return (error_record.to_line(), true);
+                }
+            },
+        };
+        // About the size of a typical line, so it rarely grows.
+        let mut line = Vec::with_capacity(8 << 10);
+        crate::record::write_record(&doc, tokens.as_ref(), &mut line);
+        // The writer copies whole UTF-8 strings and ASCII punctuation.
+        let line = String::from_utf8(line).expect("a record line is UTF-8");
+        (line, false)
     }
 
-    /// Runs the stages over `input` and hands its record to `finish`.
-    fn process_with<T>(&self, input: InputDoc, finish: impl FnOnce(Record<'_>) -> T) -> T {
-        match input.content {
-            Err(e) => finish(Record::error(input.id, input.source, e.to_string())),
-            Ok(content) => {
-                let mut doc = Document::new(input.id, input.source, content.text);
-                doc.dct = content.date;
-                doc.warnings = content.warnings;
-                self.run(&mut doc);
-                let mut rec = Record::from_document(&doc);
-                if let Some(subword) = &self.subword {
-                    match subword.layer(&doc.text, &rec) {
-                        Ok(layer) => rec.tokens = serde_json::to_value(layer).ok(),
-                        Err(e) => {
-                            let error = format!("tokenizer: {e}");
-                            return finish(Record::error(rec.id, rec.source, error));
-                        }
-                    }
-                }
-                finish(rec)
-            }
-        }
+    /// Runs the stages over a readable input; an unreadable one becomes its
+    /// error record.
+    fn document_of(&self, input: InputDoc) -> Result<Document, Box<Record<'static>>> {
+        let content = input.content.map_err(|e| {
+            Box::new(Record::error(
+                input.id.clone(),
+                input.source.clone(),
+                e.to_string(),
+            ))
+        })?;
+        let mut doc = Document::new(input.id, input.source, content.text);
+        doc.dct = content.date;
+        doc.warnings = content.warnings;
+        self.run(&mut doc);
+        Ok(doc)
+    }
+
+    /// The model-token layer of `doc` (whose record is `rec`), when the
+    /// pipeline has a tokenizer.
+    fn subword_layer(
+        &self,
+        doc: &Document,
+        rec: &Record,
+    ) -> Result<Option<serde_json::Value>, String> {
+        let Some(subword) = &self.subword else {
+            return Ok(None);
+        };
+        let layer = subword
+            .layer(&doc.text, rec)
+            .map_err(|e| format!("tokenizer: {e}"))?;
+        Ok(serde_json::to_value(layer).ok())
     }
 
     /// Seconds spent in each stage so far, summed over threads.

@@ -8,40 +8,52 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::dct::iso_date;
 use crate::document::Document;
 
-/// Converts byte offsets of one text into code-point offsets. Keeps one
-/// checkpoint every 64 bytes, so a lookup counts at most 63 bytes; ASCII text
-/// needs no table at all.
+mod line;
+pub use line::write_record;
+
+/// Converts byte offsets of one text into code-point offsets. Keeps the
+/// count of chars before every 8-byte word, so a lookup counts the chars of
+/// at most 7 bytes, in one word; ASCII text needs no table at all.
 pub struct CharIndex<'a> {
     text: &'a str,
     ascii: bool,
-    checkpoints: Vec<u32>,
+    /// Per 8-byte word of the text: the chars that start before it.
+    before_word: Vec<u32>,
 }
-
-const STRIDE: usize = 64;
 
 impl<'a> CharIndex<'a> {
     /// Builds the index for `text`.
     pub fn new(text: &'a str) -> CharIndex<'a> {
         let ascii = text.is_ascii();
-        let mut checkpoints = Vec::new();
+        let mut before_word = Vec::new();
         if !ascii {
             let bytes = text.as_bytes();
-            checkpoints.reserve(bytes.len() / STRIDE + 1);
+            before_word.reserve(bytes.len() / 8 + 1);
             let mut count = 0u32;
-            for chunk in bytes.chunks(STRIDE) {
-                checkpoints.push(count);
-                count += char_starts(chunk);
+            let words = bytes.chunks_exact(8);
+            let tail = words.remainder().len();
+            for w in words {
+                before_word.push(count);
+                let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+                // Most words of mostly-ASCII text are all ASCII: 8 chars.
+                count += if w & 0x8080_8080_8080_8080 == 0 {
+                    8
+                } else {
+                    8 - continuations(w)
+                };
             }
+            // The word holding the end of the text (or starting right at it).
+            before_word.push(count);
+            debug_assert!(tail < 8);
         }
         CharIndex {
             text,
             ascii,
-            checkpoints,
+            before_word,
         }
     }
 
@@ -50,19 +62,37 @@ impl<'a> CharIndex<'a> {
         if self.ascii {
             return byte;
         }
-        let k = byte / STRIDE;
-        if k >= self.checkpoints.len() {
+        let (k, within) = (byte / 8, byte % 8);
+        let Some(&before) = self.before_word.get(k) else {
             return self.text.chars().count();
+        };
+        if within == 0 {
+            return before as usize;
         }
-        let base = self.checkpoints[k] as usize;
-        base + char_starts(&self.text.as_bytes()[k * STRIDE..byte]) as usize
+        let bytes = self.text.as_bytes();
+        let word = match bytes.get(k * 8..k * 8 + 8) {
+            Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+            None => {
+                // The text's last, partial word, zero-padded.
+                let mut w = [0u8; 8];
+                w[..bytes.len() - k * 8].copy_from_slice(&bytes[k * 8..]);
+                u64::from_le_bytes(w)
+            }
+        };
+        // Its first `within` bytes (little-endian: the low ones); zeros are
+        // no continuation bytes.
+        let first = word & ((1u64 << (within * 8)) - 1);
+        before as usize + within - continuations(first) as usize
     }
 }
 
-/// The number of chars starting in `bytes` (bytes that are no UTF-8
-/// continuation byte), summed in a form the compiler vectorises.
-fn char_starts(bytes: &[u8]) -> u32 {
-    bytes.iter().map(|&b| u32::from((b as i8) >= -0x40)).sum()
+/// The number of UTF-8 continuation bytes (`10xxxxxx`) in the 8 bytes of `w`:
+/// each byte's flag in its own lane, the lanes summed by one multiplication
+/// (they add up to at most 8, so no lane carries into the next).
+fn continuations(w: u64) -> u32 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let lanes = (w & !(w << 1) & HIGH) >> 7;
+    (lanes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
 /// `{"start", "end"}` in code points.
@@ -359,7 +389,7 @@ impl<'a> Record<'a> {
             source: Cow::Borrowed(&doc.source),
             error: None,
             dct: doc.dct.map(iso_date),
-            text_sha256: Some(hex(&Sha256::digest(doc.text.as_bytes()))),
+            text_sha256: Some(line::sha256_hex(&doc.text)),
             sentences: Some(
                 doc.sentences
                     .iter()
@@ -436,226 +466,14 @@ impl<'a> Record<'a> {
         v
     }
 
-    /// One JSON line, without the newline.
+    /// One JSON line, without the newline. (The pipeline writes its lines
+    /// straight from the document with [`write_record`], which tests hold
+    /// equal to this.)
     pub fn to_line(&self) -> String {
         if self.is_error() {
             return self.to_json().to_string();
         }
-        let mut line = LineWriter::default();
-        line.record(self);
-        String::from_utf8(line.out).unwrap_or_default()
-    }
-}
-
-/// `"name":` for the keys of [`LineWriter`]: plain ASCII field names, nothing to escape.
-macro_rules! key {
-    ($name:literal) => {
-        concat!("\"", $name, "\":")
-    };
-}
-
-/// Writes a full record as the JSON serde would write for it, byte for byte
-/// (a test holds the two equal), with the keys written as they are rather
-/// than escaped one byte at a time: escaping the ~500 keys and strings of a
-/// typical record was a tenth of all the work per document (measured with
-/// callgrind). Strings that need no escaping are copied; the rest, and the
-/// `Value` fields, go through serde_json.
-struct LineWriter {
-    out: Vec<u8>,
-    /// No value written yet in the current object or array (no comma due).
-    first: bool,
-}
-
-impl Default for LineWriter {
-    fn default() -> LineWriter {
-        // About the size of a typical line, so it rarely grows.
-        LineWriter {
-            out: Vec::with_capacity(8 << 10),
-            first: true,
-        }
-    }
-}
-
-impl LineWriter {
-    fn sep(&mut self) {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
-    }
-    fn open(&mut self, bracket: u8) {
-        self.sep();
-        self.out.push(bracket);
-        self.first = true;
-    }
-    fn close(&mut self, bracket: u8) {
-        self.out.push(bracket);
-        self.first = false;
-    }
-    /// An object key, already quoted with its colon (see [`key!`]).
-    fn key(&mut self, quoted: &str) {
-        self.sep();
-        self.out.extend_from_slice(quoted.as_bytes());
-        self.first = true;
-    }
-    fn str(&mut self, s: &str) {
-        self.sep();
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            self.out.push(b'"');
-            self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
-        } else {
-            // Writing into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut self.out, s);
-        }
-    }
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.str(s),
-            None => self.null(),
-        }
-    }
-    fn uint(&mut self, n: usize) {
-        self.sep();
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-    }
-    fn null(&mut self) {
-        self.sep();
-        self.out.extend_from_slice(b"null");
-    }
-    fn bool(&mut self, b: bool) {
-        self.sep();
-        self.out
-            .extend_from_slice(if b { b"true" } else { b"false" });
-    }
-    fn json(&mut self, v: &serde_json::Value) {
-        self.sep();
-        let _ = serde_json::to_writer(&mut self.out, v);
-    }
-    fn span_fields(&mut self, start: usize, end: usize) {
-        self.key(key!("start"));
-        self.uint(start);
-        self.key(key!("end"));
-        self.uint(end);
-    }
-    fn span(&mut self, s: &SpanRec) {
-        self.open(b'{');
-        self.span_fields(s.start, s.end);
-        self.close(b'}');
-    }
-    fn list<T>(&mut self, key: &str, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
-        self.key(key);
-        self.open(b'[');
-        for t in items {
-            item(self, t);
-        }
-        self.close(b']');
-    }
-
-    /// The fields in the order of [`Record`]'s declaration, as serde writes them.
-    fn record(&mut self, r: &Record) {
-        self.open(b'{');
-        self.key(key!("id"));
-        self.str(&r.id);
-        self.key(key!("source"));
-        self.str(&r.source);
-        if let Some(e) = &r.error {
-            self.key(key!("error"));
-            self.str(e);
-        }
-        self.key(key!("dct"));
-        self.opt_str(r.dct.as_deref());
-        if let Some(sha) = &r.text_sha256 {
-            self.key(key!("text_sha256"));
-            self.str(sha);
-        }
-        if let Some(sentences) = &r.sentences {
-            self.list(key!("sentences"), sentences, Self::span);
-        }
-        self.list(key!("entities"), &r.entities, |w, e| {
-            w.open(b'{');
-            w.key(key!("id"));
-            w.str(&e.id);
-            w.key(key!("type"));
-            w.str(&e.kind);
-            w.key(key!("name"));
-            w.str(&e.name);
-            w.list(key!("mentions"), &e.mentions, |w, m| {
-                w.open(b'{');
-                w.span_fields(m.start, m.end);
-                w.key(key!("text"));
-                w.str(&m.text);
-                w.close(b'}');
-            });
-            w.close(b'}');
-        });
-        self.list(key!("money"), &r.money, |w, m| {
-            w.open(b'{');
-            w.span_fields(m.start, m.end);
-            w.key(key!("text"));
-            w.str(&m.text);
-            w.key(key!("value"));
-            w.json(&m.value);
-            w.key(key!("currency"));
-            w.opt_str(m.currency.as_deref());
-            w.key(key!("approx"));
-            w.bool(m.approx);
-            w.key(key!("equivalent_of"));
-            match m.equivalent_of {
-                Some(i) => w.uint(i),
-                None => w.null(),
-            }
-            w.close(b'}');
-        });
-        self.list(key!("percents"), &r.percents, |w, p| {
-            w.open(b'{');
-            w.span_fields(p.start, p.end);
-            w.key(key!("text"));
-            w.str(&p.text);
-            w.key(key!("value"));
-            w.json(&p.value);
-            w.key(key!("modifier"));
-            w.opt_str(p.modifier.as_deref());
-            w.close(b'}');
-        });
-        self.list(key!("dates"), &r.dates, |w, d| {
-            w.open(b'{');
-            w.span_fields(d.start, d.end);
-            w.key(key!("text"));
-            w.str(&d.text);
-            w.key(key!("type"));
-            w.str(&d.kind);
-            w.key(key!("value"));
-            w.opt_str(d.value.as_deref());
-            w.close(b'}');
-        });
-        self.list(key!("relations"), &r.relations, |w, rel| {
-            w.open(b'{');
-            w.key(key!("type"));
-            w.str(&rel.kind);
-            w.key(key!("head"));
-            w.str(&rel.head);
-            w.key(key!("tail"));
-            w.str(&rel.tail);
-            if let Some(ev) = &rel.evidence {
-                w.key(key!("evidence"));
-                w.span(ev);
-            }
-            if let Some(rule) = &rel.rule {
-                w.key(key!("rule"));
-                w.str(rule);
-            }
-            w.close(b'}');
-        });
-        if let Some(warnings) = &r.warnings {
-            self.list(key!("warnings"), warnings, |w, s| w.str(s));
-        }
-        if let Some(tokens) = &r.tokens {
-            self.key(key!("tokens"));
-            self.json(tokens);
-        }
-        self.close(b'}');
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
@@ -664,120 +482,74 @@ fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
     Cow::Owned(s.into_owned())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|&b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
-        .map(char::from)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// A record with every optional field set and strings that need escaping.
-    fn tricky_record(s: &str) -> Record<'_> {
-        let span = |start, end| SpanRec { start, end };
-        Record {
-            id: s.into(),
-            source: format!("{s}\"\\\n\u{1}\u{7f}é").into(),
-            error: None,
-            dct: None,
-            text_sha256: Some("00ff".into()),
-            sentences: Some(vec![span(0, 3), span(4, 9)]),
-            entities: vec![EntityRec {
-                id: "acme".into(),
-                kind: "ORG".into(),
-                name: s.into(),
-                mentions: vec![MentionRec {
-                    start: 1,
-                    end: 2,
-                    text: format!("“{s}”\t").into(),
-                }],
-            }],
-            money: vec![MoneyRec {
-                start: 3,
-                end: 7,
-                text: s.into(),
-                value: crate::document::Decimal::parse("18.25")
-                    .map_or(serde_json::Value::Null, |d| d.to_json()),
-                currency: None,
-                approx: true,
-                equivalent_of: Some(0),
-            }],
-            percents: vec![PercentRec {
-                start: 0,
-                end: 2,
-                text: "5%".into(),
-                value: serde_json::json!(5),
-                modifier: Some("about".into()),
-            }],
-            dates: vec![DateRec {
-                start: 0,
-                end: 4,
-                text: "2021".into(),
-                kind: "DATE".into(),
-                value: None,
-            }],
-            relations: vec![
-                RelationRec {
-                    kind: "owns".into(),
-                    head: "a".into(),
-                    tail: s.into(),
-                    evidence: None,
-                    rule: None,
-                },
-                RelationRec {
-                    kind: "fined".into(),
-                    head: "a".into(),
-                    tail: "b".into(),
-                    evidence: Some(span(0, 9)),
-                    rule: Some("r".into()),
-                },
-            ],
-            warnings: Some(vec![s.to_string(), String::new()]),
-            tokens: Some(serde_json::json!({"model": s, "ids": [1, 2]})),
-        }
+    static PIPELINE: std::sync::LazyLock<crate::Pipeline> = std::sync::LazyLock::new(|| {
+        crate::pipeline::PipelineBuilder::new()
+            .build()
+            .expect("built-in pipeline")
+    });
+
+    /// The line [`write_record`] writes for `doc`, and the one serde writes
+    /// for its record.
+    fn written_and_serde(doc: &Document, tokens: Option<&serde_json::Value>) -> (String, String) {
+        let mut written = Vec::new();
+        write_record(doc, tokens, &mut written);
+        let mut rec = Record::from_document(doc);
+        rec.tokens = tokens.cloned();
+        let serde = serde_json::to_string(&rec).expect("serde");
+        (String::from_utf8(written).expect("UTF-8"), serde)
     }
 
     #[test]
-    fn line_writer_matches_serde() {
-        let pipeline = crate::pipeline::PipelineBuilder::new()
-            .build()
-            .expect("pipeline");
-        let mut records = vec![
-            tricky_record("plain"),
-            tricky_record("q\"b\\c\u{0}\r"),
-            Record {
-                dct: Some("2021-03-17".into()),
-                sentences: None,
-                text_sha256: None,
-                warnings: None,
-                tokens: None,
-                ..tricky_record("")
-            },
-        ];
+    fn written_lines_match_serde_of_the_record() {
+        let mut docs = Vec::new();
         let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
         for entry in std::fs::read_dir(seeds).expect("seeds").flatten() {
             let text = std::fs::read_to_string(entry.path()).expect("seed");
-            let doc = pipeline.process_text("seed", "seed.txt", &text, None);
-            records.push(Record::from_document(&doc).into_owned());
+            docs.push(PIPELINE.process_text("seed", "seed.txt", &text, None));
         }
-        assert!(records.len() > 3, "the seed records are part of the check");
-        for r in &records {
-            assert_eq!(r.to_line(), serde_json::to_string(r).expect("serde"));
-            assert_eq!(&r.clone().into_owned(), r, "into_owned keeps every field");
+        assert_eq!(docs.len(), 4, "the seed records are part of the check");
+        // Escapes in every free-text field, a fallback name, a fractional
+        // percentage, a bracketed conversion, no dct and a far-off one.
+        let tricky = "Acme \"Widgets\" Holdings said\ton Monday it paid 18.2 billion yuan \
+                      ($2.8 billion), about 12.5 percent of sales, to \u{1}Tencent’s WeChat.";
+        let mut doc = PIPELINE.process_text("q\"b\u{0}\r", "C:\\news\u{7f}é.txt", tricky, None);
+        doc.warnings = vec!["bad \"byte\"\u{2}".into(), String::new()];
+        docs.push(doc);
+        let dct = chrono::NaiveDate::from_ymd_opt(12021, 3, 17);
+        docs.push(PIPELINE.process_text("far", "far.txt", tricky, dct));
+        docs.push(PIPELINE.process_text("empty", "", "", None));
+        assert!(docs[4].money.len() == 2 && docs[4].percents[0].value.scale == 1);
+        let tokens = serde_json::json!({"ids": [1, 2], "tags": ["O", "B-ORG"], "q": "\"\\"});
+        for doc in &docs {
+            for tokens in [None, Some(&tokens)] {
+                let (written, serde) = written_and_serde(doc, tokens);
+                assert_eq!(written, serde, "{}", doc.id);
+            }
+            let rec = Record::from_document(doc);
+            assert_eq!(
+                rec.clone().into_owned(),
+                rec,
+                "into_owned keeps every field"
+            );
         }
     }
 
     proptest! {
         #[test]
-        fn line_writer_escapes_like_serde(s in any::<String>()) {
-            let r = tricky_record(&s);
-            prop_assert_eq!(r.to_line(), serde_json::to_string(&r).expect("serde"));
+        fn written_lines_match_serde_for_any_text(
+            id in any::<String>(),
+            text in any::<String>(),
+            warning in any::<String>(),
+        ) {
+            let mut doc = PIPELINE.process_text(&id, &text, &text, None);
+            doc.warnings.push(warning);
+            let (written, serde) = written_and_serde(&doc, None);
+            prop_assert_eq!(written, serde);
         }
     }
 
@@ -787,6 +559,7 @@ mod tests {
             "plain ascii text",
             "Tencent’s WeChat — “super app” 微信 and €4.34bn",
             &"é".repeat(200),
+            &"𝄞a微—".repeat(40),
             "",
         ];
         for text in rows {
