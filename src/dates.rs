@@ -30,10 +30,9 @@
 //! after the dct. Without a dct, relative values are null and year-less dates
 //! keep `XXXX`.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use foldhash::HashMap;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, PatternID, meta};
 
@@ -54,10 +53,13 @@ const WEEKDAY: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday
 const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|[0-9]{1,3}(?:\.[0-9]+)?";
 const UNIT: &str = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?";
 
+/// How many forms [`DATE_FORMS`] lists.
+const FORMS: usize = 18;
+
 /// The date forms, one pattern each, longest first: where several match at
 /// the same start, the first listed wins (leftmost-first, as in one
 /// alternation). Group names are unique across forms.
-static DATE_FORMS: LazyLock<[(&str, String); 18]> = LazyLock::new(|| {
+static DATE_FORMS: LazyLock<[(&str, String); FORMS]> = LazyLock::new(|| {
     [
         ("iso", r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}(?-u:\b)".to_string()),
         ("mdy", format!(r"(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b)")),
@@ -166,8 +168,12 @@ fn may_start_date(
         TokenKind::Word => {}
     }
     let bytes = text.as_bytes();
-    // `36Kr`, `4bn`: words led by a digit; `Q3`.
-    if matches!(bytes[t.span.start], b'0'..=b'9' | b'Q') || start_words.contains_token(t, text) {
+    // `36Kr`, `4bn`: words led by a digit; `Q3` (a lowercase word is
+    // neither, and most words are lowercase: their text is not read).
+    if !t.shape.lower_initial() && matches!(bytes[t.span.start], b'0'..=b'9' | b'Q') {
+        return true;
+    }
+    if start_words.contains_token(t, text) {
         return true;
     }
     number_words.contains_token(t, text)
@@ -189,27 +195,37 @@ static DATE_RE: LazyLock<meta::Regex> = LazyLock::new(|| {
         .expect("valid date regexes")
 });
 
-/// Capture-group indices by name (names are unique across forms); looked up
-/// here once rather than through the regex's SipHash-keyed name map.
-static DATE_GROUPS: LazyLock<HashMap<&'static str, (PatternID, usize)>> = LazyLock::new(|| {
-    let info = DATE_RE.group_info();
-    (0..DATE_FORMS.len())
-        .map(PatternID::must)
-        .flat_map(|pid| {
-            info.pattern_names(pid)
-                .enumerate()
-                .map(move |(i, n)| (n, (pid, i)))
-        })
-        .filter_map(|(name, at)| Some((name?, at)))
-        .collect()
-});
+/// Each form on its own, for its capture groups: once [`DATE_RE`] has said
+/// which form matched where, that form's own regex resolves the groups on
+/// the match. (Resolved by the multi-pattern regex, every match cost about
+/// 4,600 instructions: its bounded backtracker clears and walks state for
+/// all 18 forms' NFA; one form's is a fraction of that.)
+static FORM_RES: [OnceLock<meta::Regex>; FORMS] = [const { OnceLock::new() }; FORMS];
+
+/// The regex of form `k` alone, built when a document first needs it (a
+/// short input builds only the forms it holds).
+fn form_regex(k: usize) -> &'static meta::Regex {
+    FORM_RES[k].get_or_init(|| {
+        // Only ever run anchored on a span the form is known to match: no
+        // lazy DFA or prefilter to build, just the capture engines.
+        let config = meta::Config::new()
+            .hybrid(false)
+            .dfa(false)
+            .auto_prefilter(false);
+        meta::Builder::new()
+            .configure(config)
+            .build(&DATE_FORMS[k].1)
+            .expect("valid date regex")
+    })
+}
 
 /// One match of [`DATE_RE`]: its form and, for forms with groups, their spans.
 struct DateMatch<'t> {
     text: &'t str,
     form: &'static str,
     span: Span,
-    caps: Option<&'t Captures>,
+    /// The form's regex and the groups it resolved, for forms with groups.
+    caps: Option<(&'t meta::Regex, &'t Captures)>,
 }
 
 impl<'t> DateMatch<'t> {
@@ -217,11 +233,12 @@ impl<'t> DateMatch<'t> {
         &self.text[self.span.start..self.span.end]
     }
     fn group(&self, name: &str) -> Option<regex_automata::Span> {
-        let caps = self.caps?;
-        let &(pid, i) = DATE_GROUPS.get(name)?;
-        if caps.pattern() != Some(pid) {
-            return None;
-        }
+        let (re, caps) = self.caps?;
+        // A form has a handful of groups: a scan beats the name map's SipHash.
+        let i = re
+            .group_info()
+            .pattern_names(PatternID::ZERO)
+            .position(|n| n == Some(name))?;
         caps.get_group(i)
     }
     fn g(&self, name: &str) -> Option<&'t str> {
@@ -759,11 +776,9 @@ fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
     let mut found = Vec::new();
     let mut input = Input::new(&doc.text).anchored(Anchored::Yes);
     let mut searched_to = 0;
-    let (start_words, number_words) = (&*DATE_START_WORDS, &*NUMBER_WORDS);
-    for (i, t) in doc.tokens.iter().enumerate() {
-        if t.span.start < searched_to
-            || !may_start_date(&doc.text, &doc.tokens, i, start_words, number_words)
-        {
+    for i in date_candidates(doc) {
+        let t = &doc.tokens[i];
+        if t.span.start < searched_to {
             continue;
         }
         input.set_start(t.span.start);
@@ -773,6 +788,20 @@ fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
         }
     }
     found
+}
+
+/// The tokens [`may_start_date`] accepts, in order: a tight pass of its own
+/// (inside the loop above, the loop's state lived on the stack).
+#[inline(never)]
+fn date_candidates(doc: &Document) -> Vec<usize> {
+    let (start_words, number_words) = (&*DATE_START_WORDS, &*NUMBER_WORDS);
+    let mut out = Vec::new();
+    for i in 0..doc.tokens.len() {
+        if may_start_date(&doc.text, &doc.tokens, i, start_words, number_words) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Finds dates and durations in `doc` (needs sentences and `dct`).
@@ -792,25 +821,28 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
         .chain(doc.percents.iter().map(|p| p.span))
         .chain(doc.dct_header)
         .collect();
-    let mut caps = DATE_RE.create_captures();
+    // Per form, made when the form first matches in this document.
+    let mut form_caps: Vec<Option<Captures>> = vec![None; DATE_FORMS.len()];
     for found in date_matches(doc) {
-        let pid = found.pattern();
-        let form = DATE_FORMS[pid.as_usize()].0;
+        let pid = found.pattern().as_usize();
+        let form = DATE_FORMS[pid].0;
         // Forms without named groups (their value is the whole match) need
         // no capture search; group 0 is the match itself.
-        let with_groups = DATE_RE.group_info().group_len(pid) > 1;
-        if with_groups {
-            // The groups of the one form that matched, on the matched span.
+        let with_groups = DATE_RE.group_info().group_len(found.pattern()) > 1;
+        let caps = with_groups.then(|| {
+            let re = form_regex(pid);
+            let caps = form_caps[pid].get_or_insert_with(|| re.create_captures());
             let input = Input::new(&doc.text)
                 .span(found.range())
-                .anchored(Anchored::Pattern(pid));
-            DATE_RE.search_captures(&input, &mut caps);
-        }
+                .anchored(Anchored::Yes);
+            re.search_captures(&input, caps);
+            (re, &*caps)
+        });
         let m = DateMatch {
             text: &doc.text,
             form,
             span: Span::new(found.start(), found.end()),
-            caps: with_groups.then_some(&caps),
+            caps,
         };
         if let Some(t) = timex_of(doc, &m)
             && !taken.iter().any(|s| s.overlaps(&t.span))
