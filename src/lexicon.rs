@@ -1,7 +1,6 @@
 //! Small closed word lists of English news text that the rules consult.
 //! (Open-ended knowledge — names of entities — lives in `gazetteers/`.)
 
-use foldhash::HashSet;
 use std::sync::OnceLock;
 
 use crate::document::Token;
@@ -9,11 +8,43 @@ use crate::document::Token;
 /// A fixed list of words with constant-time membership: the rules ask for
 /// every token, and almost every answer is no. A 4,096-bit filter on a word's
 /// length and first and last bytes, computed at compile time, turns most of
-/// those noes away; the rest consult a hash set built on first use.
+/// those noes away; the rest look in a small table by the same key, built on
+/// first use.
 pub(crate) struct WordList {
     words: &'static [&'static str],
     filter: KeyFilter,
-    set: OnceLock<HashSet<&'static str>>,
+    table: OnceLock<KeyTable>,
+}
+
+/// A list's words by [`word_key`]: open addressing, the key's low bits the
+/// first slot, linear probing. (A `HashSet<&str>` hashed the word again and
+/// cost about three times as much per look-up.)
+struct KeyTable {
+    /// `(key, index into the list + 1)`; 0 marks an empty slot.
+    slots: Box<[(u16, u16)]>,
+    mask: usize,
+}
+
+impl KeyTable {
+    fn new(words: &[&str]) -> KeyTable {
+        assert!(
+            words.len() < usize::from(u16::MAX),
+            "a word list of 65,535 words"
+        );
+        // At most half full, so probes are short.
+        let size = (2 * words.len()).next_power_of_two().max(2);
+        let mut slots = vec![(0u16, 0u16); size].into_boxed_slice();
+        let mask = size - 1;
+        for (i, w) in words.iter().enumerate() {
+            let key = word_key_of(w.as_bytes());
+            let mut slot = usize::from(key) & mask;
+            while slots[slot].1 != 0 {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = (key, i as u16 + 1);
+        }
+        KeyTable { slots, mask }
+    }
 }
 
 /// A set of [`word_key`]s (4,096 bits): "may a word with this key be here?"
@@ -69,7 +100,7 @@ impl WordList {
         WordList {
             words,
             filter,
-            set: OnceLock::new(),
+            table: OnceLock::new(),
         }
     }
 
@@ -82,20 +113,31 @@ impl WordList {
 
     #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        self.may_contain(word_key_of(word.as_bytes())) && self.set_contains(word)
+        let key = word_key_of(word.as_bytes());
+        self.may_contain(key) && self.table_contains(key, word)
     }
 
     /// Whether token `t` of `text` is in the list: its `word_key` turns most
     /// tokens away before the text is read.
     #[inline]
     pub(crate) fn contains_token(&self, t: &Token, text: &str) -> bool {
-        self.may_contain(t.word_key) && self.set_contains(t.text(text))
+        self.may_contain(t.word_key) && self.table_contains(t.word_key, t.text(text))
     }
 
-    fn set_contains(&self, word: &str) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().copied().collect())
-            .contains(word)
+    /// Whether `word`, whose key is `key`, is in the list.
+    fn table_contains(&self, key: u16, word: &str) -> bool {
+        let table = self.table.get_or_init(|| KeyTable::new(self.words));
+        let mut slot = usize::from(key) & table.mask;
+        loop {
+            let (slot_key, index) = table.slots[slot];
+            if index == 0 {
+                return false;
+            }
+            if slot_key == key && self.words[usize::from(index - 1)] == word {
+                return true;
+            }
+            slot = (slot + 1) & table.mask;
+        }
     }
 }
 
@@ -825,3 +867,47 @@ pub(crate) static GIVEN_NAMES: WordList = WordList::new(&[
     "Tadashi",
     "Jay",
 ]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A list of many words: long probe runs in its table.
+    static MANY: std::sync::LazyLock<WordList> = std::sync::LazyLock::new(|| {
+        let words: Vec<&'static str> = (0..1500)
+            .map(|i| &*Box::leak(format!("w{i}x").into_boxed_str()))
+            .collect();
+        WordList::new(Box::leak(words.into_boxed_slice()))
+    });
+
+    /// The lists the rules consult most, and [`MANY`].
+    fn lists() -> [&'static WordList; 6] {
+        [
+            &NON_NAME_WORDS,
+            &ORG_HEADS,
+            &PERSON_TITLES,
+            &GIVEN_NAMES,
+            &CHINESE_SURNAMES,
+            &MANY,
+        ]
+    }
+
+    #[test]
+    fn every_word_of_a_list_is_in_it() {
+        for list in lists() {
+            for w in list.words {
+                assert!(list.contains(w), "{w}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn membership_is_that_of_the_word_slice(word in "[A-Za-z0-9-]{0,12}|w[0-9]{1,4}x") {
+            for list in lists() {
+                prop_assert_eq!(list.contains(&word), list.words.contains(&word.as_str()), "{}", word);
+            }
+        }
+    }
+}
