@@ -206,26 +206,35 @@ impl Pipeline {
     /// and whether it is an error record. The line is written straight from
     /// the document's layers ([`record::write_record`](crate::record::write_record)).
     pub fn process_line(&self, input: InputDoc) -> (String, bool) {
+        let mut line = Vec::new();
+        let is_error = self.write_line(input, &mut line);
+        line.pop(); // the newline
+        // The writer copies whole UTF-8 strings and ASCII punctuation.
+        let line = String::from_utf8(line).expect("a record line is UTF-8");
+        (line, is_error)
+    }
+
+    /// Appends one input document's output line and a newline to `out`;
+    /// returns whether it is an error record. What [`Pipeline::process_line`]
+    /// returns, without a `String` (and the UTF-8 check one costs).
+    pub fn write_line(&self, input: InputDoc, out: &mut Vec<u8>) -> bool {
         let doc = match self.document_of(input) {
             Ok(doc) => doc,
-            Err(error_record) => return (error_record.to_line(), true),
+            Err(error_record) => return push_line(out, &error_record),
         };
         let tokens = match &self.subword {
             None => None,
             Some(_) => match self.subword_layer(&doc, &Record::from_document(&doc)) {
                 Ok(tokens) => tokens,
-                Err(e) => {
-                    let error_record = Record::error(doc.id, doc.source, e);
-                    return (error_record.to_line(), true);
-                }
+                Err(e) => return push_line(out, &Record::error(doc.id, doc.source, e)),
             },
         };
-        // About the size of a typical line, so it rarely grows.
-        let mut line = Vec::with_capacity(8 << 10);
-        crate::record::write_record(&doc, tokens.as_ref(), &mut line);
-        // The writer copies whole UTF-8 strings and ASCII punctuation.
-        let line = String::from_utf8(line).expect("a record line is UTF-8");
-        (line, false)
+        // A record's line is about twice as long as its text: room for it,
+        // so the line does not grow (and get copied) while it is written.
+        out.reserve(doc.text.len() * 2 + 2048);
+        crate::record::write_record(&doc, tokens.as_ref(), out);
+        out.push(b'\n');
+        false
     }
 
     /// Runs the stages over a readable input; an unreadable one becomes its
@@ -278,6 +287,13 @@ impl Pipeline {
     }
 }
 
+/// Appends an error record's line and a newline; true (it is an error record).
+fn push_line(out: &mut Vec<u8>, error_record: &Record) -> bool {
+    out.extend_from_slice(error_record.to_line().as_bytes());
+    out.push(b'\n');
+    true
+}
+
 /// Totals of one [`run_batches`] call.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RunSummary {
@@ -308,29 +324,30 @@ pub fn run_batches<W: Write + Send>(
     on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     let to_line = |doc: InputDoc| {
-        let (mut line, is_error) = pipeline.process_line(doc);
-        line.push('\n');
+        let mut line = Vec::new();
+        let is_error = pipeline.write_line(doc, &mut line);
         (line, is_error)
     };
     run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
 }
 
 /// [`run_batches`] with any per-document step: `process` turns one input
-/// document into its output text (any number of complete lines) and whether it
-/// failed. Used by `newsie export-ner`, which writes several windows per document.
-pub fn run_batches_with<W: Write + Send>(
+/// document into its output (any number of complete lines, as a `String` or
+/// bytes) and whether it failed. Used by `newsie export-ner`, which writes
+/// several windows per document.
+pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     inputs: impl Iterator<Item = InputDoc> + Send,
     out: &mut W,
     batch_docs: usize,
     batch_bytes: usize,
-    process: impl Fn(InputDoc) -> (String, bool) + Sync,
+    process: impl Fn(InputDoc) -> (L, bool) + Sync,
     mut on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     use std::sync::mpsc::sync_channel;
     let batch_docs = batch_docs.max(1);
     std::thread::scope(|scope| {
         let (batch_tx, batch_rx) = sync_channel::<(Vec<InputDoc>, usize)>(2);
-        let (lines_tx, lines_rx) = sync_channel::<(Vec<(String, bool)>, usize)>(2);
+        let (lines_tx, lines_rx) = sync_channel::<(Vec<(L, bool)>, usize)>(2);
         scope.spawn(move || {
             let mut inputs = inputs;
             loop {
@@ -350,7 +367,7 @@ pub fn run_batches_with<W: Write + Send>(
             let mut summary = RunSummary::default();
             for (lines, bytes) in lines_rx {
                 for (text, is_error) in &lines {
-                    out.write_all(text.as_bytes())?;
+                    out.write_all(text.as_ref())?;
                     summary.documents += 1;
                     summary.errors += usize::from(*is_error);
                 }
@@ -364,7 +381,7 @@ pub fn run_batches_with<W: Write + Send>(
             // Small pieces: rayon otherwise hands out runs of up to a quarter
             // of the batch, and the last run keeps one thread busy while the
             // others wait for the batch to end.
-            let lines: Vec<(String, bool)> = batch
+            let lines: Vec<(L, bool)> = batch
                 .into_par_iter()
                 .with_max_len(MAX_DOCS_PER_TASK)
                 .map(&process)
