@@ -83,36 +83,82 @@ pub struct EntityTagger {
 /// Resolves overlapping spans by the pipeline's one policy: longest first,
 /// then earliest start, then lower `priority` value. Returns the indices of the
 /// kept items, sorted by start.
+///
+/// Spans that overlap nothing (most of them) are kept at once: the spans are
+/// ordered by start and cut into runs that overlap in a chain, and the policy
+/// is applied within each run of two or more. A span's fate depends only on
+/// the spans of its run, so this keeps what applying the policy to all spans
+/// at once keeps (a test holds the two equal), without sorting every span by
+/// length or inserting each into a sorted list.
 pub fn resolve_overlaps<T>(
     items: &[T],
     span: impl Fn(&T) -> Span,
     priority: impl Fn(&T) -> u8,
 ) -> Vec<usize> {
-    // Keys computed once (a sort calls its key function on every comparison);
-    // the index makes every key distinct, so an unstable sort is deterministic.
-    let mut order: Vec<(std::cmp::Reverse<usize>, usize, u8, usize)> = items
+    // (span, index), by start; equal starts stay in index order. Candidates
+    // arrive in a few sorted runs, which a stable sort merges in linear time.
+    let mut by_start: Vec<(Span, usize)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| {
-            let s = span(item);
-            (!s.is_empty()).then(|| (std::cmp::Reverse(s.len()), s.start, priority(item), i))
+        .map(|(i, item)| (span(item), i))
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    by_start.sort_by_key(|&(s, _)| s.start);
+    let mut kept = Vec::with_capacity(by_start.len());
+    let mut run_start = 0;
+    while run_start < by_start.len() {
+        let mut run_end = run_start + 1;
+        let mut reach = by_start[run_start].0.end;
+        while run_end < by_start.len() && by_start[run_end].0.start < reach {
+            reach = reach.max(by_start[run_end].0.end);
+            run_end += 1;
+        }
+        let run = &by_start[run_start..run_end];
+        if let [(_, i)] = run {
+            kept.push(*i);
+        } else {
+            resolve_run(run, items, &priority, &mut kept);
+        }
+        run_start = run_end;
+    }
+    kept
+}
+
+/// The policy of [`resolve_overlaps`] over one run of overlapping spans (by
+/// start): pushes the kept indices, by start.
+fn resolve_run<T>(
+    run: &[(Span, usize)],
+    items: &[T],
+    priority: &impl Fn(&T) -> u8,
+    kept: &mut Vec<usize>,
+) {
+    // Keys computed once (a sort calls its key function on every comparison);
+    // the index makes every key distinct, so an unstable sort is deterministic.
+    let mut order: Vec<(std::cmp::Reverse<usize>, usize, u8, usize, Span)> = run
+        .iter()
+        .map(|&(s, i)| {
+            (
+                std::cmp::Reverse(s.len()),
+                s.start,
+                priority(&items[i]),
+                i,
+                s,
+            )
         })
         .collect();
     order.sort_unstable();
-    // Kept spans sorted by start; non-overlapping, so one neighbour check on
-    // each side suffices. A document holds a few hundred candidates at most,
-    // so inserting into a Vec beats a tree.
-    let mut kept: Vec<(Span, usize)> = Vec::with_capacity(order.len());
-    for (_, start, _, i) in order {
-        let s = span(&items[i]);
-        let at = kept.partition_point(|(k, _)| k.start < start);
+    // Kept spans by start; they do not overlap, so one neighbour check on
+    // each side suffices.
+    let mut run_kept: Vec<(Span, usize)> = Vec::with_capacity(order.len());
+    for (_, start, _, i, s) in order {
+        let at = run_kept.partition_point(|(k, _)| k.start < start);
         let clashes = |k: Option<&(Span, usize)>| k.is_some_and(|(k, _)| k.overlaps(&s));
-        if clashes(at.checked_sub(1).and_then(|b| kept.get(b))) || clashes(kept.get(at)) {
+        if clashes(at.checked_sub(1).and_then(|b| run_kept.get(b))) || clashes(run_kept.get(at)) {
             continue;
         }
-        kept.insert(at, (s, i));
+        run_kept.insert(at, (s, i));
     }
-    kept.into_iter().map(|(_, i)| i).collect()
+    kept.extend(run_kept.into_iter().map(|(_, i)| i));
 }
 
 /// The short form a person is referred back to by: an explicit `surname=`,

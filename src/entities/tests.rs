@@ -269,6 +269,55 @@ fn overlap_policy_is_longest_then_earliest_then_priority() {
     );
 }
 
+/// The overlap policy applied to all spans at once: what `resolve_overlaps`
+/// computed before it cut the spans into overlapping runs.
+fn reference_resolve_overlaps<T>(
+    items: &[T],
+    span: impl Fn(&T) -> Span,
+    priority: impl Fn(&T) -> u8,
+) -> Vec<usize> {
+    // Keys computed once (a sort calls its key function on every comparison);
+    // the index makes every key distinct, so an unstable sort is deterministic.
+    let mut order: Vec<(std::cmp::Reverse<usize>, usize, u8, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let s = span(item);
+            (!s.is_empty()).then(|| (std::cmp::Reverse(s.len()), s.start, priority(item), i))
+        })
+        .collect();
+    order.sort_unstable();
+    // Kept spans sorted by start; non-overlapping, so one neighbour check on
+    // each side suffices. A document holds a few hundred candidates at most,
+    // so inserting into a Vec beats a tree.
+    let mut kept: Vec<(Span, usize)> = Vec::with_capacity(order.len());
+    for (_, start, _, i) in order {
+        let s = span(&items[i]);
+        let at = kept.partition_point(|(k, _)| k.start < start);
+        let clashes = |k: Option<&(Span, usize)>| k.is_some_and(|(k, _)| k.overlaps(&s));
+        if clashes(at.checked_sub(1).and_then(|b| kept.get(b))) || clashes(kept.get(at)) {
+            continue;
+        }
+        kept.insert(at, (s, i));
+    }
+    kept.into_iter().map(|(_, i)| i).collect()
+}
+
+proptest::proptest! {
+    #[test]
+    fn overlaps_resolved_by_runs_equal_the_policy_applied_at_once(
+        items in proptest::collection::vec((0usize..40, 0usize..8, 0u8..3), 0..30)
+    ) {
+        let items: Vec<(usize, usize, u8)> =
+            items.into_iter().map(|(start, len, p)| (start, start + len, p)).collect();
+        let span = |x: &(usize, usize, u8)| Span::new(x.0, x.1);
+        proptest::prop_assert_eq!(
+            resolve_overlaps(&items, span, |x| x.2),
+            reference_resolve_overlaps(&items, span, |x| x.2)
+        );
+    }
+}
+
 #[test]
 fn token_starts_and_byte_scan_find_the_same_aliases() {
     let by_tokens = TAGGER.clone();
