@@ -62,6 +62,22 @@ impl KeyFilter {
         self.0[bit / 64] |= 1 << (bit % 64);
     }
 
+    /// The keys of every word of `lists`: one filter that turns a token away
+    /// from several lists at once.
+    pub(crate) const fn of(lists: &[&[&str]]) -> KeyFilter {
+        let mut filter = KeyFilter::new();
+        let mut l = 0;
+        while l < lists.len() {
+            let mut i = 0;
+            while i < lists[l].len() {
+                filter.insert(word_key_of(lists[l][i].as_bytes()));
+                i += 1;
+            }
+            l += 1;
+        }
+        filter
+    }
+
     #[inline]
     pub(crate) fn may_contain(&self, key: u16) -> bool {
         let bit = usize::from(key);
@@ -91,15 +107,9 @@ pub(crate) const fn word_key(first: u8, last: u8, len: usize) -> u16 {
 
 impl WordList {
     pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
-        let mut filter = KeyFilter::new();
-        let mut i = 0;
-        while i < words.len() {
-            filter.insert(word_key_of(words[i].as_bytes()));
-            i += 1;
-        }
         WordList {
             words,
-            filter,
+            filter: KeyFilter::of(&[words]),
             table: OnceLock::new(),
         }
     }
@@ -442,7 +452,10 @@ pub(crate) static NAME_CONNECTORS: WordList =
     WordList::new(&["of", "for", "and", "&", "de", "du", "von", "van", "der"]);
 
 /// Titles that come before a person's name (`President Xi Jinping`, `chief executive Tim Cook`).
-pub(crate) static PERSON_TITLES: WordList = WordList::new(&[
+pub(crate) static PERSON_TITLES: WordList = WordList::new(PERSON_TITLE_WORDS);
+
+/// The words of [`PERSON_TITLES`].
+pub(crate) const PERSON_TITLE_WORDS: &[&str] = &[
     "President",
     "Premier",
     "Chairman",
@@ -517,7 +530,7 @@ pub(crate) static PERSON_TITLES: WordList = WordList::new(&[
     "tycoon",
     "investor",
     "officer",
-]);
+];
 
 /// Role nouns that, in an appositive after a name, mark the name as a person
 /// (`Chen Pengfei, an attorney with …`).

@@ -15,9 +15,10 @@
 
 use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
 use crate::entities::{Candidate, Target, slug};
+use crate::lexicon::KeyFilter;
 use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
-    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES, WordList,
+    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLE_WORDS, PERSON_TITLES, WordList,
 };
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
@@ -64,7 +65,31 @@ const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
 /// The cues of `founded by` (`co-founded` is three tokens, the last one
 /// `founded`).
-static FOUNDED: WordList = WordList::new(&["founded", "cofounded"]);
+const FOUNDED_WORDS: &[&str] = &["founded", "cofounded"];
+static FOUNDED: WordList = WordList::new(FOUNDED_WORDS);
+
+/// The word keys of every cue of the token-cued rules but `org-domain` (which
+/// needs a `.`): one look-up turns most word tokens away from all of them.
+static TOKEN_CUES: KeyFilter = KeyFilter::of(&[PERSON_TITLE_WORDS, FOUNDED_WORDS]);
+
+/// The first words of [`ORG_TRAILING_NOUNS`]: a run not followed by one of
+/// them is spared the comparison with every noun (a test holds the two lists
+/// together).
+static TRAILING_NOUN_STARTS: WordList = WordList::new(&[
+    "law",
+    "consultancy",
+    "consulting",
+    "research",
+    "brokerage",
+    "investment",
+    "accounting",
+    "advisory",
+    "venture",
+    "hedge",
+    "think",
+    "news",
+    "newspaper",
+]);
 static SAID: WordList = WordList::new(&[
     "said",
     "says",
@@ -173,10 +198,17 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     // Rules cued by one token (titles may stand inside a capitalised run:
     // `OpenAI Chief Financial Officer Sarah Friar`).
     // Each of these rules starts at a word token.
-    for i in (0..n).filter(|&i| v.is_word(i)) {
-        domain(&v, i, out);
-        person_title(&v, i, out);
-        founded_by_person(&v, i, out);
+    for (i, t) in doc.tokens.iter().enumerate() {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        if t.shape.dotted() {
+            domain(&v, i, out);
+        }
+        if TOKEN_CUES.may_contain(t.word_key) {
+            person_title(&v, i, out);
+            founded_by_person(&v, i, out);
+        }
     }
     // Rules over capitalised runs.
     let mut i = 0;
@@ -226,8 +258,12 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         );
         return;
     }
-    // org-trailing-noun: `the Zhong Lun law firm`.
-    if end - start <= 4 && v.joined(end - 1) {
+    // org-trailing-noun: `the Zhong Lun law firm`. The text after the run
+    // can start with a noun only where the next token is the noun's first
+    // word, or holds a `.` (`brokerage.com` starts with `brokerage`).
+    let noun_may_follow = v.in_list(end, &TRAILING_NOUN_STARTS)
+        || v.doc.tokens.get(end).is_some_and(|t| t.shape.dotted());
+    if end - start <= 4 && v.joined(end - 1) && noun_may_follow {
         let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
         for noun in ORG_TRAILING_NOUNS {
             if after.starts_with(noun)
@@ -393,4 +429,17 @@ fn domain(v: &View, i: usize, out: &mut Vec<Candidate>) {
         return;
     }
     push(out, v.doc, s, EntityType::Org);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_trailing_noun_starts_with_a_listed_word() {
+        for noun in ORG_TRAILING_NOUNS {
+            let first = noun.split(' ').next().unwrap_or(noun);
+            assert!(TRAILING_NOUN_STARTS.contains(first), "{noun}");
+        }
+    }
 }
