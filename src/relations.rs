@@ -653,6 +653,15 @@ impl<'a> Sent<'a> {
         })
     }
 
+    /// The first token at or after `from` that starts a cue of the verb and
+    /// phrase rules ([`VERB_CUES`]). A loop of its own: inside the rules'
+    /// loop, whose state fills the registers, each of the many tokens that
+    /// start no cue cost about 70 instructions instead of about 15.
+    #[inline(never)]
+    fn next_cue(&self, from: usize) -> Option<usize> {
+        (from..self.n).find(|&i| VERB_CUES.contains(self.w(i)))
+    }
+
     fn has_word(&self, words: &WordList) -> bool {
         self.low.iter().any(|w| words.contains(w))
     }
@@ -910,11 +919,10 @@ fn sentence_relations(
     }
 
     // Verb and phrase cues.
-    for i in 0..s.n {
+    let mut next = s.next_cue(0);
+    while let Some(i) = next {
+        next = s.next_cue(i + 1);
         let w = s.w(i);
-        if !VERB_CUES.contains(w) {
-            continue;
-        }
         // its [words] Y (and Z): owned by the subject's organisation
         if w == "its" {
             let mut k = i + 1;

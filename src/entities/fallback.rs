@@ -13,7 +13,7 @@
 //! | `person-said` | attribution verb and a known given name or surname | `said Wang Fang` |
 //! | `person-founder` | `founded … by` and a known given name or surname | `founded in 2008 by Xu Yangtian` |
 
-use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
+use crate::document::{Document, EntityType, MentionSource, Span, Token, TokenKind};
 use crate::entities::{Candidate, Target, slug};
 use crate::lexicon::KeyFilter;
 use crate::lexicon::{
@@ -194,43 +194,57 @@ fn cap_run(v: &View, i: usize) -> usize {
 /// Adds fallback candidates for `doc` (needs tokens).
 pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     let v = View::new(doc);
-    let n = v.len();
     // Rules cued by one token (titles may stand inside a capitalised run:
     // `OpenAI Chief Financial Officer Sarah Friar`).
     // Each of these rules starts at a word token.
-    for (i, t) in doc.tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        if t.shape.dotted() {
+    let mut next = next_cued_word(&doc.tokens, 0);
+    while let Some(i) = next {
+        next = next_cued_word(&doc.tokens, i + 1);
+        if doc.tokens[i].shape.dotted() {
             domain(&v, i, out);
         }
-        if TOKEN_CUES.may_contain(t.word_key) {
-            person_title(&v, i, out);
-            founded_by_person(&v, i, out);
-        }
+        person_title(&v, i, out);
+        founded_by_person(&v, i, out);
     }
     // Rules over capitalised runs.
-    let mut i = 0;
-    while i < n {
-        if v.is_cap(i) && !(i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
-            // Start of a capitalised run; skip words that never begin a name.
-            let mut start = i;
-            let end = cap_run(&v, i);
-            while start < end
-                && (v.in_list(start, &NON_NAME_WORDS) || v.in_list(start, &NAME_CONNECTORS))
-            {
-                start += 1;
-            }
-            if start < end && v.is_cap(start) {
-                org_rules(&v, start, end, out);
-                person_rules(&v, start, end, out);
-            }
-            i = end.max(i + 1);
-            continue;
+    let mut next = next_run_start(&v, 0);
+    while let Some(i) = next {
+        // Start of a capitalised run; skip words that never begin a name.
+        let mut start = i;
+        let end = cap_run(&v, i);
+        while start < end
+            && (v.in_list(start, &NON_NAME_WORDS) || v.in_list(start, &NAME_CONNECTORS))
+        {
+            start += 1;
         }
-        i += 1;
+        if start < end && v.is_cap(start) {
+            org_rules(&v, start, end, out);
+            person_rules(&v, start, end, out);
+        }
+        next = next_run_start(&v, end.max(i + 1));
     }
+}
+
+// The two scans below are loops of their own (not inlined): inside the
+// rules' loops, whose state fills the registers, every token cost about
+// three times as many instructions.
+
+/// The first word token at or after `from` that may cue a token-cued rule:
+/// one with a `.` (`org-domain`) or whose word key a title or `founded` has.
+#[inline(never)]
+fn next_cued_word(tokens: &[Token], from: usize) -> Option<usize> {
+    let rest = tokens.get(from..)?;
+    let k = rest.iter().position(|t| {
+        t.kind == TokenKind::Word && (t.shape.dotted() || TOKEN_CUES.may_contain(t.word_key))
+    })?;
+    Some(from + k)
+}
+
+/// The first token at or after `from` that starts a capitalised run (a
+/// capitalised word not joined to a capitalised word before it).
+#[inline(never)]
+fn next_run_start(v: &View, from: usize) -> Option<usize> {
+    (from..v.len()).find(|&i| v.is_cap(i) && !(i > 0 && v.is_cap(i - 1) && v.joined(i - 1)))
 }
 
 fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
