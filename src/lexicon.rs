@@ -62,6 +62,37 @@ impl KeyFilter {
         self.0[bit / 64] |= 1 << (bit % 64);
     }
 
+    /// The keys the words of `lists` have in any ASCII case (each word's
+    /// first and last byte lowercase or uppercase): a token's own key,
+    /// computed on its text as written, then says "maybe" for every token
+    /// whose ASCII lowercase form is one of the words.
+    pub(crate) const fn of_any_case(lists: &[&[&str]]) -> KeyFilter {
+        let mut filter = KeyFilter::new();
+        let mut l = 0;
+        while l < lists.len() {
+            let mut i = 0;
+            while i < lists[l].len() {
+                let w = lists[l][i].as_bytes();
+                if let [first, .., last] | [first @ last] = w {
+                    let firsts = [first.to_ascii_lowercase(), first.to_ascii_uppercase()];
+                    let lasts = [last.to_ascii_lowercase(), last.to_ascii_uppercase()];
+                    let mut f = 0;
+                    while f < 2 {
+                        let mut k = 0;
+                        while k < 2 {
+                            filter.insert(word_key(firsts[f], lasts[k], w.len()));
+                            k += 1;
+                        }
+                        f += 1;
+                    }
+                }
+                i += 1;
+            }
+            l += 1;
+        }
+        filter
+    }
+
     /// The keys of every word of `lists`: one filter that turns a token away
     /// from several lists at once.
     pub(crate) const fn of(lists: &[&[&str]]) -> KeyFilter {
@@ -916,6 +947,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn any_case_filter_holds_every_case_of_every_word(flips in proptest::collection::vec(any::<bool>(), 20)) {
+            let filter = KeyFilter::of_any_case(&[PERSON_TITLE_WORDS, &["a", "its", "co-founded"]]);
+            for w in PERSON_TITLE_WORDS.iter().chain(&["a", "its", "co-founded"]) {
+                let cased: String = w
+                    .chars()
+                    .zip(flips.iter().cycle())
+                    .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                    .collect();
+                prop_assert!(filter.may_contain(word_key_of(cased.as_bytes())), "{}", cased);
+            }
+        }
+
         #[test]
         fn membership_is_that_of_the_word_slice(word in "[A-Za-z0-9-]{0,12}|w[0-9]{1,4}x") {
             for list in lists() {

@@ -53,7 +53,7 @@ use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::document::{Document, EntityType, Relation, RelationType, Span};
 use crate::gazetteer::Gazetteer;
-use crate::lexicon::{PERSON_ROLES, WordList};
+use crate::lexicon::{KeyFilter, PERSON_ROLES, WordList};
 use crate::stage::Stage;
 
 /// The relation stage (needs sentences and entities).
@@ -183,7 +183,10 @@ static AUXILIARIES: WordList = WordList::new(&[
 const MAX_SENTENCE_TOKENS: usize = 300;
 
 /// Every word that starts a cue of the verb and phrase rules (a fast skip for the rest).
-static VERB_CUES: WordList = WordList::new(&[
+static VERB_CUES: WordList = WordList::new(VERB_CUE_WORDS);
+
+/// The words of [`VERB_CUES`].
+const VERB_CUE_WORDS: &[&str] = &[
     "its",
     "founded",
     "co-founded",
@@ -250,7 +253,7 @@ static VERB_CUES: WordList = WordList::new(&[
     "cannot",
     "can't",
     "can",
-]);
+];
 
 /// Auxiliaries and common verbs that follow a clause's subject.
 static CLAUSE_VERBS: WordList = WordList::new(&[
@@ -659,7 +662,16 @@ impl<'a> Sent<'a> {
     /// start no cue cost about 70 instructions instead of about 15.
     #[inline(never)]
     fn next_cue(&self, from: usize) -> Option<usize> {
-        (from..self.n).find(|&i| VERB_CUES.contains(self.w(i)))
+        // The key of a token as written rules most out unread: an ASCII
+        // token whose lowercase form is a cue has a key of the cue in some
+        // case. (Unicode lowercasing can change a non-ASCII token more.)
+        static CUE_KEYS_ANY_CASE: KeyFilter = KeyFilter::of_any_case(&[VERB_CUE_WORDS]);
+        let tokens = &self.doc.tokens[self.t0..self.t0 + self.n];
+        (from..self.n).find(|&i| {
+            let t = &tokens[i];
+            (t.shape.non_ascii() || CUE_KEYS_ANY_CASE.may_contain(t.word_key))
+                && VERB_CUES.contains(self.w(i))
+        })
     }
 
     fn has_word(&self, words: &WordList) -> bool {

@@ -16,6 +16,7 @@
 //! word or number (a stray `.`) is merged into the sentence before it.
 
 use crate::document::{Document, Span, TokenKind};
+use crate::lexicon::WordList;
 use crate::stage::Stage;
 
 /// The sentence splitter stage (needs tokens).
@@ -23,21 +24,21 @@ use crate::stage::Stage;
 pub struct SentenceSplitter;
 
 /// Abbreviations after which a `.` never ends a sentence.
-const NEVER_FINAL: &[&str] = &[
+static NEVER_FINAL: WordList = WordList::new(&[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Rev",
     "St", "Mt", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
     "Dec", "No", "Nos", "vs", "v", "e.g", "i.e", "etc", "approx", "est", "Fig", "Vol", "Art",
     "Sec", "Pres", "Supt", "Messrs", "Hon",
-];
+]);
 
 /// Abbreviations that may end a sentence when a typical opener follows.
-const MAYBE_FINAL: &[&str] = &[
+static MAYBE_FINAL: WordList = WordList::new(&[
     "Inc", "Ltd", "Co", "Corp", "LLC", "Plc", "plc", "Bhd", "AG", "SA", "NV", "U.S", "U.K", "U.N",
     "E.U", "Jr", "Sr", "Bros", "a.m", "p.m",
-];
+]);
 
 /// Words that typically open a sentence; after `Inc.` or `U.S.` they signal a boundary.
-const OPENERS: &[&str] = &[
+static OPENERS: WordList = WordList::new(&[
     "The",
     "A",
     "An",
@@ -80,7 +81,7 @@ const OPENERS: &[&str] = &[
     "Still",
     "Also",
     "Both",
-];
+]);
 
 fn is_closer(s: &str) -> bool {
     matches!(s, "\"" | "'" | "”" | "’" | ")" | "]" | "»")
@@ -162,10 +163,10 @@ pub fn split(doc: &Document) -> Vec<Span> {
                         let prev = tok(i - 1);
                         let single_initial =
                             prev.chars().count() == 1 && prev.chars().all(|c| c.is_uppercase());
-                        if NEVER_FINAL.contains(&prev) || single_initial {
+                        if NEVER_FINAL.contains(prev) || single_initial {
                             false
-                        } else if MAYBE_FINAL.contains(&prev) {
-                            OPENERS.contains(&next_s)
+                        } else if MAYBE_FINAL.contains(prev) {
+                            OPENERS.contains(next_s)
                         } else {
                             true
                         }

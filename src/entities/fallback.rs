@@ -132,8 +132,11 @@ impl<'a> View<'a> {
     /// Tokens `i` and `i + 1` are separated by exactly one space.
     fn joined(&self, i: usize) -> bool {
         i + 1 < self.len() && {
-            let gap = &self.doc.text[self.span(i).end..self.span(i + 1).start];
-            gap == " " || gap == "\u{a0}"
+            // Bytes, not a `str` slice: no char-boundary checks for a gap
+            // that is most often one byte.
+            let bytes = self.doc.text.as_bytes();
+            let gap = &bytes[self.span(i).end..self.span(i + 1).start];
+            gap == b" " || gap == "\u{a0}".as_bytes()
         }
     }
     /// Tokens `i` and `i + 1` touch.
