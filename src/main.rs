@@ -248,8 +248,17 @@ enum Output {
     File {
         tmp: std::io::BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
+        /// Bytes written since the file was last synced to disk.
+        unsynced: u64,
     },
 }
+
+/// How much output may wait in the page cache before a flush syncs it to
+/// disk. The file is synced before the rename that publishes it; syncing
+/// along the way, in the writer thread while the workers go on, leaves that
+/// last sync only the tail to wait for (the whole file's writeback, some 0.15
+/// s for the 100 MB benchmark corpus's output, was the run's last step).
+const SYNC_EVERY: u64 = 32 << 20;
 
 impl Output {
     fn open(path: Option<&Path>) -> Result<Output> {
@@ -284,6 +293,7 @@ impl Output {
         Ok(Output::File {
             tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
             target: path.to_path_buf(),
+            unsynced: 0,
         })
     }
 
@@ -291,7 +301,7 @@ impl Output {
         match self {
             Output::Stdout(mut w) => Ok(w.flush()?),
             Output::Special(mut w) => Ok(w.flush()?),
-            Output::File { tmp, target } => {
+            Output::File { tmp, target, .. } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
                 tmp.persist(&target)
@@ -307,14 +317,25 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::Special(w) => w.write(buf),
-            Output::File { tmp, .. } => tmp.write(buf),
+            Output::File { tmp, unsynced, .. } => {
+                let n = tmp.write(buf)?;
+                *unsynced += n as u64;
+                Ok(n)
+            }
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::Special(w) => w.flush(),
-            Output::File { tmp, .. } => tmp.flush(),
+            Output::File { tmp, unsynced, .. } => {
+                tmp.flush()?;
+                if *unsynced >= SYNC_EVERY {
+                    tmp.get_ref().as_file().sync_data()?;
+                    *unsynced = 0;
+                }
+                Ok(())
+            }
         }
     }
 }
