@@ -125,6 +125,8 @@ struct JsonlReader {
     name: String,
     stem: String,
     line: usize,
+    /// The line being read, reused from line to line.
+    buf: Vec<u8>,
 }
 
 impl Inputs {
@@ -184,9 +186,10 @@ impl Inputs {
         let max = self.max_doc_bytes;
         let r = self.jsonl.as_mut()?;
         loop {
-            let mut buf = Vec::new();
+            let buf = &mut r.buf;
+            buf.clear();
             r.line += 1;
-            match r.reader.read_until(b'\n', &mut buf) {
+            match r.reader.read_until(b'\n', buf) {
                 Ok(0) => {
                     self.jsonl = None;
                     return None;
@@ -208,13 +211,72 @@ impl Inputs {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(parse_jsonl_line(&buf, &r.stem, &r.name, r.line, max));
+            return Some(parse_jsonl_line(buf, &r.stem, &r.name, r.line, max));
         }
     }
 }
 
+/// The fields of a JSONL line as most lines have them (see [`parse_jsonl_line`]).
+#[derive(serde::Deserialize)]
+struct PlainLine {
+    id: Option<String>,
+    source: Option<String>,
+    text: String,
+    date: Option<String>,
+}
+
 /// Parses one JSONL input line into a document.
 pub fn parse_jsonl_line(
+    buf: &[u8],
+    stem: &str,
+    name: &str,
+    line: usize,
+    max_doc_bytes: usize,
+) -> InputDoc {
+    let source = || format!("{name}:{line}");
+    // The common line first, without building a `serde_json::Value` (a map
+    // and a string per key): an object (a `{` first, which a struct would
+    // not insist on) with string or absent `id`, `source` and `date` and a
+    // string `text`. Anything else, repeated keys too, takes the general way
+    // below, which says what is wrong.
+    let object = buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if object && let Ok(plain) = serde_json::from_slice::<PlainLine>(buf) {
+        let id = match plain.id {
+            Some(id) if !id.is_empty() => id,
+            _ => format!("{stem}:{line}"),
+        };
+        let source = plain.source.unwrap_or_else(source);
+        let content = if plain.text.len() > max_doc_bytes {
+            Err(DocumentError::TooLarge {
+                limit: max_doc_bytes,
+            })
+        } else {
+            let mut warnings = Vec::new();
+            let date = plain.date.and_then(|d| {
+                let parsed = parse_iso_date(&d);
+                if parsed.is_none() {
+                    warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
+                }
+                parsed
+            });
+            Ok(InputText {
+                text: plain.text,
+                date,
+                warnings,
+            })
+        };
+        return InputDoc {
+            id,
+            source,
+            content,
+        };
+    }
+    parse_jsonl_value(buf, stem, name, line, max_doc_bytes)
+}
+
+/// [`parse_jsonl_line`] the general way, through a `serde_json::Value`: every
+/// line, whatever its fields hold.
+fn parse_jsonl_value(
     buf: &[u8],
     stem: &str,
     name: &str,
@@ -363,6 +425,7 @@ impl Iterator for Inputs {
                             name: "<stdin>".into(),
                             stem: "stdin".into(),
                             line: 0,
+                            buf: Vec::new(),
                         });
                         continue;
                     }
@@ -401,6 +464,7 @@ impl Iterator for Inputs {
                             name,
                             stem,
                             line: 0,
+                            buf: Vec::new(),
                         });
                         continue;
                     }
@@ -470,6 +534,30 @@ mod tests {
                 (Err(e), Err(msg)) => assert!(e.to_string().contains(msg), "{line}: {e}"),
                 (got, _) => panic!("{line}: unexpected {got:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn plain_lines_read_as_the_general_way_reads_them() {
+        let lines = [
+            r#"{"id":"a","text":"Hi","date":"2021-03-17"}"#,
+            r#" {"text":"Hi \"there\"\n","id":"","date":null,"extra":[1]}"#,
+            r#"{"id":"a","source":"s.txt","text":"x","date":"2021-13-01"}"#,
+            r#"{"id":"a","text":"way too long for the limit"}"#,
+            r#"{"id":"a","text":"x","text":"twice"}"#,
+            r#"{"id":null,"source":null,"text":"x"}"#,
+            r#"{"id":7,"text":"Hi"}"#,
+            r#"{"id":"a","text":"x","date":20210317}"#,
+            r#"{"id":"a","source":5,"text":"x"}"#,
+            r#"{"id":"b"}"#,
+            r#"["a",null,"text",null]"#,
+            r#"{"id":"a","text":"\ud800"}"#,
+            "not json",
+        ];
+        for line in lines {
+            let fast = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, 12);
+            let general = parse_jsonl_value(line.as_bytes(), "f", "f.jsonl", 3, 12);
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{line}");
         }
     }
 
