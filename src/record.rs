@@ -34,21 +34,21 @@ impl<'a> CharIndex<'a> {
             let bytes = text.as_bytes();
             before_word.reserve(bytes.len() / 8 + 1);
             let mut count = 0u32;
-            let words = bytes.chunks_exact(8);
-            let tail = words.remainder().len();
-            for w in words {
-                before_word.push(count);
-                let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
-                // Most words of mostly-ASCII text are all ASCII: 8 chars.
-                count += if w & 0x8080_8080_8080_8080 == 0 {
-                    8
+            let chunks = bytes.chunks_exact(64);
+            let rest = chunks.remainder();
+            for chunk in chunks {
+                // Most 64-byte pieces of mostly-ASCII text are all ASCII: 8
+                // chars a word, no word taken apart.
+                if chunk.is_ascii() {
+                    before_word.extend((0..8).map(|k| count + 8 * k));
+                    count += 64;
                 } else {
-                    8 - continuations(w)
-                };
+                    count = count_words(chunk, count, &mut before_word);
+                }
             }
+            count = count_words(&rest[..rest.len() / 8 * 8], count, &mut before_word);
             // The word holding the end of the text (or starting right at it).
             before_word.push(count);
-            debug_assert!(tail < 8);
         }
         CharIndex {
             text,
@@ -84,6 +84,21 @@ impl<'a> CharIndex<'a> {
         let first = word & ((1u64 << (within * 8)) - 1);
         before as usize + within - continuations(first) as usize
     }
+}
+
+/// Pushes the count of chars before each 8-byte word of `words` (a whole
+/// number of words), starting from `count`; returns the count after them.
+fn count_words(words: &[u8], mut count: u32, before_word: &mut Vec<u32>) -> u32 {
+    for w in words.chunks_exact(8) {
+        before_word.push(count);
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        count += if w & 0x8080_8080_8080_8080 == 0 {
+            8
+        } else {
+            8 - continuations(w)
+        };
+    }
+    count
 }
 
 /// The number of UTF-8 continuation bytes (`10xxxxxx`) in the 8 bytes of `w`:
@@ -560,6 +575,13 @@ mod tests {
             "Tencent’s WeChat — “super app” 微信 and €4.34bn",
             &"é".repeat(200),
             &"𝄞a微—".repeat(40),
+            // All-ASCII 64-byte pieces before, between and after others.
+            &format!(
+                "{}é{}“x”{}",
+                "a".repeat(130),
+                "b".repeat(70),
+                "c".repeat(65)
+            ),
             "",
         ];
         for text in rows {

@@ -218,9 +218,40 @@ impl JsonOut<'_, '_> {
         }
     }
 
+    /// A whole number. Offsets below a million (nearly all) are written as
+    /// one fixed-size piece by digit count; itoa's digits would then be
+    /// copied by a `memcpy` call, for five bytes or so, some 200 times a line.
     fn uint(&mut self, n: usize) {
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        let digit = |k: usize| b'0' + (n / k % 10) as u8;
+        match n {
+            0..=9 => self.out.push(digit(1)),
+            10..=99 => self.out.extend_from_slice(&[digit(10), digit(1)]),
+            100..=999 => self
+                .out
+                .extend_from_slice(&[digit(100), digit(10), digit(1)]),
+            1000..=9999 => {
+                self.out
+                    .extend_from_slice(&[digit(1000), digit(100), digit(10), digit(1)]);
+            }
+            10_000..=99_999 => self.out.extend_from_slice(&[
+                digit(10_000),
+                digit(1000),
+                digit(100),
+                digit(10),
+                digit(1),
+            ]),
+            100_000..=999_999 => self.out.extend_from_slice(&[
+                digit(100_000),
+                digit(10_000),
+                digit(1000),
+                digit(100),
+                digit(10),
+                digit(1),
+            ]),
+            _ => self
+                .out
+                .extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+        }
     }
 
     /// A number as [`Decimal::to_json`] writes it: whole numbers as integers.
@@ -256,5 +287,31 @@ impl JsonOut<'_, '_> {
     fn text_field(&mut self, doc: &Document, span: Span) {
         self.raw(b",\"text\":");
         self.str(doc.slice(span));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_are_written_as_their_decimal_digits() {
+        let at = CharIndex::new("");
+        let mut out = Vec::new();
+        let mut w = JsonOut {
+            out: &mut out,
+            at: &at,
+        };
+        let mut want = String::new();
+        let edges = (0..19).flat_map(|p| {
+            let ten = 10usize.pow(p);
+            [ten - 1, ten, ten + 1, 5 * ten + 7]
+        });
+        for (k, n) in edges.chain([usize::MAX, 123_456, 999_999]).enumerate() {
+            w.comma(k);
+            w.uint(n);
+            want += &format!("{}{n}", if k > 0 { "," } else { "" });
+        }
+        assert_eq!(String::from_utf8(out).expect("digits"), want);
     }
 }
