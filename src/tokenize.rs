@@ -162,6 +162,33 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     });
                     i += 1;
                 }
+                Class::Alpha => {
+                    // Most tokens: ASCII letters and digits up to a space or
+                    // a mark other than `.` and `,` (which may join on).
+                    let mut end = i + 1;
+                    while end < n && ASCII_WORD[usize::from(bytes[end])] != 0 {
+                        end += 1;
+                    }
+                    let plain_end = bytes
+                        .get(end)
+                        .is_none_or(|&c| c < 0x80 && c != b'.' && c != b',');
+                    let word = if plain_end {
+                        Word {
+                            end,
+                            has_alpha: true,
+                            shape: ASCII_INITIAL_SHAPE[usize::from(b)],
+                        }
+                    } else {
+                        scan_word(
+                            text,
+                            i,
+                            Class::Alpha,
+                            1,
+                            ASCII_INITIAL_SHAPE[usize::from(b)],
+                        )
+                    };
+                    i = push_word(&mut tokens, bytes, i, word, &mut breaks);
+                }
                 first => {
                     let shape = ASCII_INITIAL_SHAPE[usize::from(b)];
                     let word = scan_word(text, i, first, 1, shape);
