@@ -39,7 +39,7 @@ use regex_automata::{Anchored, Input, PatternID, meta};
 use crate::dct::iso_date;
 use crate::document::{Document, Span, Timex, TimexType, Token, TokenKind};
 use crate::entities::resolve_overlaps;
-use crate::lexicon::WordList;
+use crate::lexicon::{KeyFilter, WordList};
 use crate::stage::Stage;
 
 /// The date stage (needs sentences, money and percents).
@@ -795,14 +795,26 @@ fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
 #[inline(never)]
 fn date_candidates(doc: &Document) -> Vec<usize> {
     let (start_words, number_words) = (&*DATE_START_WORDS, &*NUMBER_WORDS);
+    let word_keys = &*DATE_WORD_KEYS;
     let mut out = Vec::new();
-    for i in 0..doc.tokens.len() {
+    for (i, t) in doc.tokens.iter().enumerate() {
+        // Most tokens are lowercase words in neither list: one look-up of
+        // their key turns them away.
+        let lower_word = t.kind == TokenKind::Word && t.shape.lower_initial();
+        if lower_word && !word_keys.may_contain(t.word_key) {
+            continue;
+        }
         if may_start_date(&doc.text, &doc.tokens, i, start_words, number_words) {
             out.push(i);
         }
     }
     out
 }
+
+/// The keys of [`DATE_START_WORDS`] and [`NUMBER_WORDS`]: a lowercase word
+/// can start a date only with one of them.
+static DATE_WORD_KEYS: LazyLock<KeyFilter> =
+    LazyLock::new(|| KeyFilter::of(&[DATE_START_WORDS.words(), NUMBER_WORDS.words()]));
 
 /// Finds dates and durations in `doc` (needs sentences and `dct`).
 pub fn find_dates(doc: &Document) -> Vec<Timex> {

@@ -166,6 +166,11 @@ impl WordList {
         self.may_contain(t.word_key) && self.table_contains(t.word_key, t.text(text))
     }
 
+    /// The words of the list.
+    pub(crate) fn words(&self) -> &'static [&'static str] {
+        self.words
+    }
+
     /// Whether `word`, whose key is `key`, is in the list.
     fn table_contains(&self, key: u16, word: &str) -> bool {
         let table = self.table.get_or_init(|| KeyTable::new(self.words));
