@@ -160,7 +160,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         shape: Shape(ASCII_INITIAL_SHAPE[usize::from(b)]),
                         breaks_before: std::mem::take(&mut breaks),
                     });
-                    i += 1;
+                    // `,` and `.` are mostly followed by one space: stepped
+                    // over here, as after a word, rather than dispatched on.
+                    i += if bytes.get(i + 1) == Some(&b' ') {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 Class::Alpha => {
                     // Most tokens: ASCII letters and digits up to a space or
