@@ -92,7 +92,7 @@ struct InputArgs {
     /// Documents larger than this many bytes get an error record instead of being processed.
     #[arg(long, default_value_t = newsie::pipeline::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
-    /// Documents per parallel batch (memory is bounded by a few batches).
+    /// Documents between flushes of the output (at most four times as many are in flight).
     #[arg(long, default_value_t = 512, hide = true)]
     batch_docs: usize,
 }

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::dates::DateTagger;
 use crate::dct::DctDetector;
@@ -38,9 +37,10 @@ pub enum BuildError {
 /// Default `--max-doc-bytes`: 16 MiB (news articles are kilobytes; this bounds memory).
 pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
 
-/// The most documents one parallel task processes in a row: a batch's last
-/// task is what the other threads wait for (a document takes ~0.2 ms).
-const MAX_DOCS_PER_TASK: usize = 4;
+/// The documents of one chunk, the unit a worker takes at a time (a
+/// document takes ~0.06 ms): enough that handing chunks over costs little,
+/// few enough that the last chunks of a run, done one at a time, are short.
+const MAX_DOCS_PER_TASK: usize = 32;
 
 /// Builds a [`Pipeline`].
 ///
@@ -308,16 +308,19 @@ pub struct RunSummary {
     pub bytes: usize,
 }
 
-/// Streams `inputs` through the pipeline in bounded batches (at most
-/// `batch_docs` documents or `batch_bytes` bytes of text) and writes one line
-/// per document, in input order.
+/// Streams `inputs` through the pipeline and writes one line per document,
+/// in input order, with memory bounded whatever the number of documents.
 ///
-/// Three stages overlap: a reader thread fills the next batches, the calling
-/// thread processes one batch in parallel (rayon), and a writer thread writes
-/// the batch before. At most two batches wait on each side, so memory stays
-/// bounded whatever the number of documents. `on_batch` sees the running
-/// summary after each batch is written (progress bars). A write error (a
-/// closed pipe) stops the reader and is returned.
+/// A reader thread hands out chunks of a few documents; every worker thread
+/// of the rayon pool takes the next chunk as soon as it is done with one, so
+/// no worker waits for the others (as a batch's workers did for its last
+/// task); a writer thread puts the chunks' lines back in input order and
+/// writes them. At most `4 * batch_docs` documents and `4 * batch_bytes`
+/// bytes of text are between the reader and the writer at a time (a larger
+/// document goes alone). The writer flushes every `batch_docs` documents or
+/// `batch_bytes` bytes of text and at the end, and `on_batch` sees the
+/// running summary then (progress bars). A write error (a closed pipe) stops
+/// the run and is returned.
 pub fn run_batches<W: Write + Send>(
     pipeline: &Pipeline,
     inputs: impl Iterator<Item = InputDoc> + Send,
@@ -348,61 +351,341 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
 ) -> std::io::Result<RunSummary> {
     use std::sync::mpsc::sync_channel;
     let batch_docs = batch_docs.max(1);
+    let budget = InFlight::new(4 * batch_docs, 4 * batch_bytes.max(1));
+    // The budget bounds the chunks in flight: the reader never waits on a send.
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk<InputDoc>>(4 * batch_docs);
+    let (done_tx, done_rx) = sync_channel::<Chunk<(L, bool)>>(4 * batch_docs);
+    let chunk_rx = std::sync::Mutex::new(chunk_rx);
     std::thread::scope(|scope| {
-        let (batch_tx, batch_rx) = sync_channel::<(Vec<InputDoc>, usize)>(2);
-        let (lines_tx, lines_rx) = sync_channel::<(Vec<(L, bool)>, usize)>(2);
+        let budget = &budget;
         scope.spawn(move || {
-            let mut inputs = inputs;
-            loop {
-                let mut batch = Vec::with_capacity(batch_docs);
-                let mut bytes = 0;
-                while batch.len() < batch_docs && (bytes < batch_bytes || batch.is_empty()) {
-                    let Some(doc) = inputs.next() else { break };
-                    bytes += doc.len();
-                    batch.push(doc);
+            let mut chunk = Chunk::new(0);
+            // Sends the chunk held and starts the next; false once the
+            // workers are gone.
+            let hand_over = |chunk: &mut Chunk<InputDoc>| {
+                let next = Chunk::new(chunk.seq + 1);
+                chunk_tx.send(std::mem::replace(chunk, next)).is_ok()
+            };
+            for doc in inputs {
+                let bytes = doc.len();
+                if !budget.try_take(bytes) {
+                    // No room: the documents held here go out first (the
+                    // writer may be waiting for them to give room back).
+                    if !chunk.items.is_empty() && !hand_over(&mut chunk) {
+                        return;
+                    }
+                    if !budget.take(bytes) {
+                        return; // the writer stopped
+                    }
                 }
-                if batch.is_empty() || batch_tx.send((batch, bytes)).is_err() {
+                chunk.items.push(doc);
+                chunk.bytes += bytes;
+                if chunk.items.len() == MAX_DOCS_PER_TASK && !hand_over(&mut chunk) {
                     return;
                 }
             }
+            if !chunk.items.is_empty() {
+                hand_over(&mut chunk);
+            }
         });
         let writer = scope.spawn(move || -> std::io::Result<RunSummary> {
+            // Stops the reader however the writer ends.
+            let _close = CloseOnDrop(budget);
             let mut summary = RunSummary::default();
-            for (lines, bytes) in lines_rx {
-                for (text, is_error) in &lines {
-                    out.write_all(text.as_ref())?;
-                    summary.documents += 1;
-                    summary.errors += usize::from(*is_error);
+            // What was written at the last flush: documents and bytes of text.
+            let mut reported = (0, 0);
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            loop {
+                while let Some(done) = waiting.remove(&next) {
+                    let done: Chunk<(L, bool)> = done;
+                    for (text, is_error) in &done.items {
+                        out.write_all(text.as_ref())?;
+                        summary.errors += usize::from(*is_error);
+                    }
+                    summary.documents += done.items.len();
+                    summary.bytes += done.bytes;
+                    budget.give_back(done.items.len(), done.bytes);
+                    next += 1;
+                    if summary.documents - reported.0 >= batch_docs
+                        || summary.bytes - reported.1 >= batch_bytes
+                    {
+                        out.flush()?;
+                        on_batch(&summary);
+                        reported = (summary.documents, summary.bytes);
+                    }
                 }
-                out.flush()?;
-                summary.bytes += bytes;
+                let Ok(done) = done_rx.recv() else { break };
+                waiting.insert(done.seq, done);
+            }
+            out.flush()?;
+            if summary.documents > reported.0 {
                 on_batch(&summary);
             }
             Ok(summary)
         });
-        for (batch, bytes) in batch_rx {
-            // Small pieces: rayon otherwise hands out runs of up to a quarter
-            // of the batch, and the last run keeps one thread busy while the
-            // others wait for the batch to end.
-            let lines: Vec<(L, bool)> = batch
-                .into_par_iter()
-                .with_max_len(MAX_DOCS_PER_TASK)
-                .map(&process)
-                .collect();
-            if lines_tx.send((lines, bytes)).is_err() {
-                break; // the writer failed; it returns the error
+        let (chunk_rx, process) = (&chunk_rx, &process);
+        rayon::scope(|workers| {
+            for _ in 0..rayon::current_num_threads() {
+                let done_tx = done_tx.clone();
+                workers.spawn(move |_| {
+                    loop {
+                        let chunk = match chunk_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(chunk) = chunk else { return };
+                        let done = Chunk {
+                            seq: chunk.seq,
+                            bytes: chunk.bytes,
+                            items: chunk.items.into_iter().map(process).collect(),
+                        };
+                        if done_tx.send(done).is_err() {
+                            return; // the writer failed; it returns the error
+                        }
+                    }
+                });
             }
-        }
-        drop(lines_tx);
+        });
+        drop(done_tx);
         writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))
     })
 }
 
+/// A few consecutive documents, or their outputs: `seq` is the chunk's place
+/// in the input.
+struct Chunk<T> {
+    seq: u64,
+    items: Vec<T>,
+    /// Bytes of text of its documents.
+    bytes: usize,
+}
+
+impl<T> Chunk<T> {
+    fn new(seq: u64) -> Chunk<T> {
+        Chunk {
+            seq,
+            items: Vec::with_capacity(MAX_DOCS_PER_TASK),
+            bytes: 0,
+        }
+    }
+}
+
+/// The documents and bytes of text between the reader and the writer: the
+/// reader waits while a budget is spent, the writer gives back what it has
+/// written, and closing it lets the reader go.
+struct InFlight {
+    state: std::sync::Mutex<(usize, usize, bool)>,
+    freed: std::sync::Condvar,
+    max_docs: usize,
+    max_bytes: usize,
+}
+
+impl InFlight {
+    fn new(max_docs: usize, max_bytes: usize) -> InFlight {
+        InFlight {
+            state: std::sync::Mutex::new((0, 0, false)),
+            freed: std::sync::Condvar::new(),
+            max_docs,
+            max_bytes,
+        }
+    }
+
+    /// Takes one document of `bytes` from the budget if there is room (a
+    /// document larger than the whole budget fits when nothing else is in
+    /// flight).
+    fn try_take(&self, bytes: usize) -> bool {
+        self.state
+            .lock()
+            .is_ok_and(|mut state| self.take_from(&mut state, bytes))
+    }
+
+    /// [`InFlight::try_take`], waiting for room; false once the budget is closed.
+    fn take(&self, bytes: usize) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        loop {
+            if state.2 {
+                return false;
+            }
+            if self.take_from(&mut state, bytes) {
+                return true;
+            }
+            state = match self.freed.wait(state) {
+                Ok(state) => state,
+                Err(_) => return false,
+            };
+        }
+    }
+
+    fn take_from(&self, state: &mut (usize, usize, bool), bytes: usize) -> bool {
+        let (docs, in_bytes, closed) = *state;
+        let room = docs == 0 || (docs < self.max_docs && in_bytes + bytes <= self.max_bytes);
+        if room && !closed {
+            *state = (docs + 1, in_bytes + bytes, closed);
+        }
+        room && !closed
+    }
+
+    fn give_back(&self, docs: usize, bytes: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 -= docs;
+            state.1 -= bytes;
+        }
+        self.freed.notify_one();
+    }
+
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.2 = true;
+        }
+        self.freed.notify_all();
+    }
+}
+
+/// Closes an [`InFlight`] when dropped.
+struct CloseOnDrop<'a>(&'a InFlight);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::input::InputText;
+    use rayon::prelude::*;
+    use std::sync::atomic::AtomicUsize;
+
+    fn doc(i: usize, bytes: usize) -> InputDoc {
+        InputDoc {
+            id: i.to_string(),
+            source: "test".into(),
+            content: Ok(InputText {
+                text: "x".repeat(bytes),
+                date: None,
+                warnings: Vec::new(),
+            }),
+        }
+    }
+
+    /// Counts the lines written, and fails once `fail_after` bytes are in.
+    struct Sink<'a> {
+        bytes: Vec<u8>,
+        lines: &'a AtomicUsize,
+        fail_after: usize,
+    }
+
+    impl Write for Sink<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.bytes.len() + buf.len() > self.fail_after {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::BrokenPipe,
+                    "closed",
+                ));
+            }
+            self.bytes.extend_from_slice(buf);
+            let n = buf.iter().filter(|&&b| b == b'\n').count();
+            self.lines.fetch_add(n, Ordering::Relaxed);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Runs `docs` through run_batches_with on a pool of `threads`, with work
+    /// that varies by document; returns the result, the bytes written, the
+    /// documents the reader took, and the most taken but not yet written.
+    fn stream(
+        docs: Vec<InputDoc>,
+        threads: usize,
+        fail_after: usize,
+    ) -> (std::io::Result<RunSummary>, Vec<u8>, usize, usize) {
+        let lines = AtomicUsize::new(0);
+        let pulled = AtomicUsize::new(0);
+        let most_ahead = AtomicUsize::new(0);
+        let inputs = docs.into_iter().inspect(|_| {
+            let ahead = pulled.fetch_add(1, Ordering::Relaxed) + 1 - lines.load(Ordering::Relaxed);
+            most_ahead.fetch_max(ahead, Ordering::Relaxed);
+        });
+        let process = |d: InputDoc| {
+            let n: usize = d.id.parse().unwrap_or(0);
+            // Uneven work, so chunks finish out of order.
+            let mut h = n as u64;
+            for _ in 0..(n % 7) * 2000 {
+                h = h.wrapping_mul(6364136223846793005).wrapping_add(1);
+            }
+            std::hint::black_box(h);
+            (format!("{}\n", d.id), n % 10 == 3)
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        let mut sink = Sink {
+            bytes: Vec::new(),
+            lines: &lines,
+            fail_after,
+        };
+        let result =
+            pool.install(|| run_batches_with(inputs, &mut sink, 16, 1000, process, |_| {}));
+        let (pulled, most_ahead) = (pulled.into_inner(), most_ahead.into_inner());
+        (result, sink.bytes, pulled, most_ahead)
+    }
+
+    #[test]
+    fn documents_stream_through_in_input_order_with_bounded_memory() {
+        // Small documents, and a few larger than the whole byte budget.
+        let sizes = |i: usize| if i % 500 == 250 { 9000 } else { 1 + i % 30 };
+        for threads in [1, 2, 3] {
+            let docs = (0..3000).map(|i| doc(i, sizes(i))).collect();
+            // In a thread of its own, so that a run that waits forever fails
+            // the test instead of hanging it.
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || tx.send(stream(docs, threads, usize::MAX)));
+            let (result, bytes, pulled, most_ahead) = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the run ends (no deadlock)");
+            let summary = result.expect("no write error");
+            let want: String = (0..3000).map(|i| format!("{i}\n")).collect();
+            assert_eq!(
+                String::from_utf8(bytes).expect("UTF-8"),
+                want,
+                "{threads} threads"
+            );
+            assert_eq!(summary.documents, 3000);
+            assert_eq!(summary.errors, 300);
+            assert_eq!(summary.bytes, (0..3000).map(sizes).sum::<usize>());
+            assert_eq!(pulled, 3000);
+            // At most 4 × 16 documents between reader and writer, and the
+            // one the reader holds while it waits for room.
+            assert!(
+                most_ahead <= 4 * 16 + 1,
+                "{most_ahead} ahead with {threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_run() {
+        let docs = (0..100_000).map(|i| doc(i, 10)).collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(stream(docs, 2, 600)));
+        let (result, bytes, pulled, _) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the run ends (the reader is let go)");
+        let err = result.expect_err("the sink fails");
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+        assert!(bytes.len() <= 600);
+        assert!(pulled < 1000, "the reader went on: {pulled} documents");
+    }
 
     #[test]
     fn stage_timings_add_up_the_shards_of_every_thread() {
