@@ -27,7 +27,7 @@ pub fn write_record(doc: &Document, tokens: Option<&serde_json::Value>, out: &mu
     w.raw(b",\"dct\":");
     match doc.dct {
         Some(date) => w.clean_str(&crate::dct::iso_date(date)),
-        None => w.raw(b"null"),
+        None => w.null(),
     }
     w.raw(b",\"text_sha256\":\"");
     hex_digits(&Sha256::digest(doc.text.as_bytes()), w.out);
@@ -48,19 +48,14 @@ pub fn write_record(doc: &Document, tokens: Option<&serde_json::Value>, out: &mu
         w.str(&e.name);
         w.raw(b",\"mentions\":[");
         for (j, &m) in grouped.of_entity(k).iter().enumerate() {
-            w.comma(j);
-            let span = doc.mentions[m as usize].span;
-            w.span_fields(span);
-            w.text_field(doc, span);
+            w.spanned_item(j, doc, doc.mentions[m as usize].span);
             w.raw(b"}");
         }
         w.raw(b"]}");
     }
     w.raw(b"],\"money\":[");
     for (k, m) in doc.money.iter().enumerate() {
-        w.comma(k);
-        w.span_fields(m.span);
-        w.text_field(doc, m.span);
+        w.spanned_item(k, doc, m.span);
         w.raw(b",\"value\":");
         w.decimal(m.value);
         w.raw(b",\"currency\":");
@@ -72,36 +67,26 @@ pub fn write_record(doc: &Document, tokens: Option<&serde_json::Value>, out: &mu
         });
         match m.equivalent_of {
             Some(i) => w.uint(i),
-            None => w.raw(b"null"),
+            None => w.null(),
         }
         w.raw(b"}");
     }
     w.raw(b"],\"percents\":[");
     for (k, p) in doc.percents.iter().enumerate() {
-        w.comma(k);
-        w.span_fields(p.span);
-        w.text_field(doc, p.span);
+        w.spanned_item(k, doc, p.span);
         w.raw(b",\"value\":");
         w.decimal(p.value);
         w.raw(b",\"modifier\":");
-        match p.modifier {
-            Some(m) => w.clean_str(m.as_str()),
-            None => w.raw(b"null"),
-        }
+        w.clean_str_or_null(p.modifier.map(|m| m.as_str()));
         w.raw(b"}");
     }
     w.raw(b"],\"dates\":[");
     for (k, d) in doc.dates.iter().enumerate() {
-        w.comma(k);
-        w.span_fields(d.span);
-        w.text_field(doc, d.span);
+        w.spanned_item(k, doc, d.span);
         w.raw(b",\"type\":");
         w.clean_str(d.kind.as_str());
         w.raw(b",\"value\":");
-        match &d.value {
-            Some(v) => w.clean_str(v),
-            None => w.raw(b"null"),
-        }
+        w.clean_str_or_null(d.value.as_deref());
         w.raw(b"}");
     }
     w.raw(b"],\"relations\":[");
@@ -206,6 +191,18 @@ impl JsonOut<'_, '_> {
         self.out.push(b'"');
     }
 
+    fn null(&mut self) {
+        self.raw(b"null");
+    }
+
+    /// [`Self::clean_str`] for a field that may be absent (`null`).
+    fn clean_str_or_null(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.clean_str(s),
+            None => self.null(),
+        }
+    }
+
     /// A JSON string, escaped as `serde_json` escapes it.
     fn str(&mut self, s: &str) {
         if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
@@ -287,6 +284,14 @@ impl JsonOut<'_, '_> {
     fn text_field(&mut self, doc: &Document, span: Span) {
         self.raw(b",\"text\":");
         self.str(doc.slice(span));
+    }
+
+    /// The opening of list item `k` that is a span of the text:
+    /// `{"start":S,"end":E,"text":T`, the item's own fields to follow.
+    fn spanned_item(&mut self, k: usize, doc: &Document, span: Span) {
+        self.comma(k);
+        self.span_fields(span);
+        self.text_field(doc, span);
     }
 }
 
