@@ -2,6 +2,7 @@
 //! and the batch runner that streams input documents through it in order.
 
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -320,7 +321,8 @@ pub struct RunSummary {
 /// document goes alone). The writer flushes every `batch_docs` documents or
 /// `batch_bytes` bytes of text and at the end, and `on_batch` sees the
 /// running summary then (progress bars). A write error (a closed pipe) stops
-/// the run and is returned.
+/// the run and is returned. A document whose stages panic gets an error
+/// record (`internal error: …`) and the run goes on.
 pub fn run_batches<W: Write + Send>(
     pipeline: &Pipeline,
     inputs: impl Iterator<Item = InputDoc> + Send,
@@ -330,17 +332,38 @@ pub fn run_batches<W: Write + Send>(
     on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     let to_line = |doc: InputDoc| {
+        // A stage that panics (a bug) costs its document, not the run: the
+        // document gets an error record and the others go on.
+        let (id, source) = (doc.id.clone(), doc.source.clone());
         let mut line = Vec::new();
-        let is_error = pipeline.write_line(doc, &mut line);
-        (line, is_error)
+        match std::panic::catch_unwind(AssertUnwindSafe(|| pipeline.write_line(doc, &mut line))) {
+            Ok(is_error) => (line, is_error),
+            Err(payload) => {
+                let error = format!("internal error: {}", panic_message(payload.as_ref()));
+                line.clear();
+                let is_error = push_line(&mut line, &Record::error(id, source, error));
+                (line, is_error)
+            }
+        }
     };
     run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
+}
+
+/// What a panic said, when it said it with a string (as `panic!` does).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a stage panicked")
 }
 
 /// [`run_batches`] with any per-document step: `process` turns one input
 /// document into its output (any number of complete lines, as a `String` or
 /// bytes) and whether it failed. Used by `newsie export-ner`, which writes
-/// several windows per document.
+/// several windows per document. A panic in `process` stops the run (what
+/// was done before it in input order is written) and is raised again once
+/// every thread has stopped.
 pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     inputs: impl Iterator<Item = InputDoc> + Send,
     out: &mut W,
@@ -356,7 +379,9 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk<InputDoc>>(4 * batch_docs);
     let (done_tx, done_rx) = sync_channel::<Chunk<(L, bool)>>(4 * batch_docs);
     let chunk_rx = std::sync::Mutex::new(chunk_rx);
-    std::thread::scope(|scope| {
+    // The first panic of a `process` call, raised again after the run.
+    let panicked = std::sync::Mutex::new(None);
+    let result = std::thread::scope(|scope| {
         let budget = &budget;
         scope.spawn(move || {
             let mut chunk = Chunk::new(0);
@@ -424,7 +449,7 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
             }
             Ok(summary)
         });
-        let (chunk_rx, process) = (&chunk_rx, &process);
+        let (chunk_rx, process, panicked) = (&chunk_rx, &process, &panicked);
         rayon::scope(|workers| {
             for _ in 0..rayon::current_num_threads() {
                 let done_tx = done_tx.clone();
@@ -435,10 +460,27 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
                             Err(_) => return,
                         };
                         let Ok(chunk) = chunk else { return };
+                        let items = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            chunk.items.into_iter().map(process).collect()
+                        }));
+                        let items = match items {
+                            Ok(items) => items,
+                            Err(payload) => {
+                                // The chunk's lines will never come: the
+                                // writer would wait for them, and the reader
+                                // for room, forever. Stop the run instead and
+                                // panic once it has wound down.
+                                budget.close();
+                                if let Ok(mut first) = panicked.lock() {
+                                    first.get_or_insert(payload);
+                                }
+                                return;
+                            }
+                        };
                         let done = Chunk {
                             seq: chunk.seq,
                             bytes: chunk.bytes,
-                            items: chunk.items.into_iter().map(process).collect(),
+                            items,
                         };
                         if done_tx.send(done).is_err() {
                             return; // the writer failed; it returns the error
@@ -451,7 +493,11 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
         writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))
-    })
+    });
+    if let Some(payload) = panicked.into_inner().ok().flatten() {
+        std::panic::resume_unwind(payload);
+    }
+    result
 }
 
 /// A few consecutive documents, or their outputs: `seq` is the chunk's place
@@ -616,6 +662,7 @@ mod tests {
             most_ahead.fetch_max(ahead, Ordering::Relaxed);
         });
         let process = |d: InputDoc| {
+            assert!(d.id != "boom", "a document named boom");
             let n: usize = d.id.parse().unwrap_or(0);
             // Uneven work, so chunks finish out of order.
             let mut h = n as u64;
@@ -685,6 +732,68 @@ mod tests {
         assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
         assert!(bytes.len() <= 600);
         assert!(pulled < 1000, "the reader went on: {pulled} documents");
+    }
+
+    #[test]
+    fn a_panic_in_process_stops_the_run_and_is_raised_again() {
+        for threads in [1, 2] {
+            let mut docs: Vec<InputDoc> = (0..20_000).map(|i| doc(i, 10)).collect();
+            docs[5000].id = "boom".into();
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let run = std::panic::catch_unwind(|| stream(docs, threads, usize::MAX).2);
+                tx.send(run.map_err(|p| panic_message(p.as_ref()).to_string()))
+            });
+            let run = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the run ends (no deadlock)");
+            assert_eq!(
+                run,
+                Err("a document named boom".to_string()),
+                "{threads} threads"
+            );
+        }
+    }
+
+    /// Panics on a document whose text starts with "boom".
+    struct PanicsOnBoom;
+
+    impl Stage for PanicsOnBoom {
+        fn name(&self) -> &'static str {
+            "boom"
+        }
+        fn process(&self, doc: &mut Document) {
+            assert!(!doc.text.starts_with("boom"), "boom in {}", doc.id);
+        }
+    }
+
+    #[test]
+    fn a_document_whose_stage_panics_gets_an_error_record() {
+        let mut pipeline = PipelineBuilder::new().build().expect("built-in pipeline");
+        pipeline.stages.push(Box::new(PanicsOnBoom));
+        let texts = ["Alibaba rose 3%.", "boom", "Tencent fell 2%."];
+        let inputs = texts.iter().enumerate().map(|(i, t)| {
+            let mut d = doc(i, 0);
+            if let Ok(content) = &mut d.content {
+                content.text = t.to_string();
+            }
+            d
+        });
+        let mut out = Vec::new();
+        let summary = run_batches(&pipeline, inputs, &mut out, 2, 1000, |_| {}).expect("run");
+        assert_eq!((summary.documents, summary.errors), (3, 1));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .expect("UTF-8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1]["id"], "1");
+        assert_eq!(lines[1]["error"], "internal error: boom in 1");
+        for k in [0, 2] {
+            assert!(lines[k]["error"].is_null(), "{}", lines[k]);
+            assert_eq!(lines[k]["percents"].as_array().map(Vec::len), Some(1));
+        }
     }
 
     #[test]
