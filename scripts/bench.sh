@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Corpus benchmark: builds the deterministic corpus from the seeds, runs
-# `newsie extract` with 1 and 2 jobs, and reports MB/s, documents/s, peak RSS
-# and the share of time per stage. Not part of CI.
+# `newsie extract` with 1 and 2 jobs (and 1 job pinned to one core), and
+# reports MB/s, documents/s, peak RSS and the share of time per stage. Not
+# part of CI.
 #
 #   scripts/bench.sh [--mb 100] [--runs 3] [--spacy]
 #
-# Each job count runs --runs times, alternating, and the median is reported
+# Each configuration runs --runs times, alternating, and the median is reported
 # (machines are noisy); stage shares are those of the median run.
 #
 # --spacy also compares with spaCy's en_core_web_sm on a sample of the corpus
@@ -39,43 +40,59 @@ TEXT_MB=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encod
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "corpus:  $CORPUS ($DOCS documents, $TEXT_MB MB of text)"
+# Configurations: 1 job, 2 jobs, and (with taskset) 1 job with all of its
+# threads on one core. A 1-job run's reader and writer threads use the second
+# core for a tenth of the work or so; the pinned run is the per-core figure.
+CONFIGS="1 2"
+if command -v taskset > /dev/null; then
+  CONFIGS="1 2 1-pinned"
+fi
 for RUN in $(seq "$RUNS"); do
-  for JOBS in 1 2; do
+  for CFG in $CONFIGS; do
+    PIN=()
+    if [ "$CFG" = 1-pinned ]; then
+      PIN=(taskset -c 0)
+    fi
     # Each run writes a new file: replacing the last run's 190 MB output would
     # time its deletion too (about 50 ms here, in the rename that publishes
     # the new one).
-    rm -f "$OUT/out-$JOBS.jsonl"
-    /usr/bin/time -v "$BIN" extract --input-format jsonl --jobs "$JOBS" --timings "$CORPUS" -o "$OUT/out-$JOBS.jsonl" 2> "$OUT/time-$JOBS-$RUN.txt"
+    rm -f "$OUT/out-$CFG.jsonl"
+    /usr/bin/time -v "${PIN[@]}" "$BIN" extract --input-format jsonl --jobs "${CFG%-pinned}" --timings "$CORPUS" -o "$OUT/out-$CFG.jsonl" 2> "$OUT/time-$CFG-$RUN.txt"
   done
 done
-python3 - "$OUT" "$RUNS" "$DOCS" "$TEXT_MB" <<'PY'
+python3 - "$OUT" "$RUNS" "$DOCS" "$TEXT_MB" $CONFIGS <<'PY'
 import re, statistics, sys
 out, runs, docs, mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+configs = sys.argv[5:]
+label = {"1": "jobs=1", "2": "jobs=2", "1-pinned": "jobs=1 on one core"}
 median = {}
-for jobs in (1, 2):
+for cfg in configs:
     results = []
     for run in range(1, runs + 1):
-        log = open(f"{out}/time-{jobs}-{run}.txt").read()
+        log = open(f"{out}/time-{cfg}-{run}.txt").read()
         secs = float(re.search(r"^newsie:.* in ([0-9.]+) s", log, re.M).group(1))
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", log).group(1))
         results.append((secs, rss, log))
     results.sort(key=lambda r: r[0])
     secs, rss, log = results[len(results) // 2]
-    median[jobs] = secs
+    median[cfg] = secs
     all_secs = ", ".join(f"{r[0]:.2f}" for r in sorted(results, key=lambda r: r[0]))
-    print(f"jobs={jobs}: median {secs:.2f} s of {runs} ({all_secs}), {mb/secs:.1f} MB/s, "
+    print(f"{label[cfg]}: median {secs:.2f} s of {runs} ({all_secs}), {mb/secs:.1f} MB/s, "
           f"{docs/secs:.0f} documents/s, peak RSS {max(r[1] for r in results)/1024:.0f} MB")
     for line in log.splitlines():
         if re.match(r"^  [a-z]", line):
             print("    " + line.strip())
-print(f"2 jobs / 1 job: {median[1]/median[2]:.2f}x")
+print(f"2 jobs / 1 job: {median['1']/median['2']:.2f}x")
+if "1-pinned" in median:
+    print(f"2 jobs / 1 job on one core: {median['1-pinned']/median['2']:.2f}x")
 PY
-if cmp -s "$OUT/out-1.jsonl" "$OUT/out-2.jsonl"; then
-  echo "outputs of --jobs 1 and --jobs 2 are identical"
-else
-  echo "outputs of --jobs 1 and --jobs 2 DIFFER" >&2
-  exit 1
-fi
+for CFG in $CONFIGS; do
+  if ! cmp -s "$OUT/out-1.jsonl" "$OUT/out-$CFG.jsonl"; then
+    echo "outputs of --jobs 1 and $CFG DIFFER" >&2
+    exit 1
+  fi
+done
+echo "outputs of every configuration ($CONFIGS) are identical"
 
 if [ "$SPACY" = 1 ]; then
   VENV=target/bench/spacy-venv
