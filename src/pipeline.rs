@@ -242,7 +242,8 @@ impl Pipeline {
     }
 
     /// Runs the stages over a readable input; an unreadable one becomes its
-    /// error record.
+    /// error record. So does one that a stage panics on (a bug): it costs
+    /// its document, not the run.
     fn document_of(&self, input: InputDoc) -> Result<Document, Box<Record<'static>>> {
         let content = input.content.map_err(|e| {
             Box::new(Record::error(
@@ -254,7 +255,10 @@ impl Pipeline {
         let mut doc = Document::new(input.id, input.source, content.text);
         doc.dct = content.date;
         doc.warnings = content.warnings;
-        self.run(&mut doc);
+        if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| self.run(&mut doc))) {
+            let error = format!("internal error: {}", panic_message(payload.as_ref()));
+            return Err(Box::new(Record::error(doc.id, doc.source, error)));
+        }
         Ok(doc)
     }
 
@@ -332,19 +336,9 @@ pub fn run_batches<W: Write + Send>(
     on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     let to_line = |doc: InputDoc| {
-        // A stage that panics (a bug) costs its document, not the run: the
-        // document gets an error record and the others go on.
-        let (id, source) = (doc.id.clone(), doc.source.clone());
         let mut line = Vec::new();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| pipeline.write_line(doc, &mut line))) {
-            Ok(is_error) => (line, is_error),
-            Err(payload) => {
-                let error = format!("internal error: {}", panic_message(payload.as_ref()));
-                line.clear();
-                let is_error = push_line(&mut line, &Record::error(id, source, error));
-                (line, is_error)
-            }
-        }
+        let is_error = pipeline.write_line(doc, &mut line);
+        (line, is_error)
     };
     run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
 }
