@@ -206,21 +206,9 @@ impl Pipeline {
         rec.into_owned()
     }
 
-    /// Turns one input document into its output line (without the newline)
-    /// and whether it is an error record. The line is written straight from
-    /// the document's layers ([`record::write_record`](crate::record::write_record)).
-    pub fn process_line(&self, input: InputDoc) -> (String, bool) {
-        let mut line = Vec::new();
-        let is_error = self.write_line(input, &mut line);
-        line.pop(); // the newline
-        // The writer copies whole UTF-8 strings and ASCII punctuation.
-        let line = String::from_utf8(line).expect("a record line is UTF-8");
-        (line, is_error)
-    }
-
     /// Appends one input document's output line and a newline to `out`;
-    /// returns whether it is an error record. What [`Pipeline::process_line`]
-    /// returns, without a `String` (and the UTF-8 check one costs).
+    /// returns whether it is an error record. The line is written straight
+    /// from the document's layers ([`record::write_record`](crate::record::write_record)).
     pub fn write_line(&self, input: InputDoc, out: &mut Vec<u8>) -> bool {
         let doc = match self.document_of(input) {
             Ok(doc) => doc,
