@@ -164,6 +164,12 @@ impl MentionsByEntity {
     }
 }
 
+/// Whether JSON writes `s` as it is between its quotes: no control
+/// character, quote or backslash.
+fn needs_no_escape(s: &str) -> bool {
+    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
 /// JSON pieces appended to a line buffer; spans are written in code points.
 struct JsonOut<'o, 't> {
     out: &'o mut Vec<u8>,
@@ -185,7 +191,7 @@ impl JsonOut<'_, '_> {
     /// A string the pipeline made that JSON needs no escapes for: labels,
     /// rule ids, entity ids (slugs), TIMEX values. Written without looking.
     fn clean_str(&mut self, s: &str) {
-        debug_assert!(s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        debug_assert!(needs_no_escape(s));
         self.out.push(b'"');
         self.out.extend_from_slice(s.as_bytes());
         self.out.push(b'"');
@@ -205,10 +211,8 @@ impl JsonOut<'_, '_> {
 
     /// A JSON string, escaped as `serde_json` escapes it.
     fn str(&mut self, s: &str) {
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            self.out.push(b'"');
-            self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
+        if needs_no_escape(s) {
+            self.clean_str(s);
         } else {
             // Writing into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut *self.out, s);
