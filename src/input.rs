@@ -252,13 +252,7 @@ pub fn parse_jsonl_line(
             })
         } else {
             let mut warnings = Vec::new();
-            let date = plain.date.and_then(|d| {
-                let parsed = parse_iso_date(&d);
-                if parsed.is_none() {
-                    warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
-                }
-                parsed
-            });
+            let date = plain.date.and_then(|d| date_field(&d, &mut warnings));
             Ok(InputText {
                 text: plain.text,
                 date,
@@ -332,13 +326,7 @@ fn parse_jsonl_value(
             let mut warnings = Vec::new();
             let date = match obj.get("date") {
                 None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(d)) => {
-                    let parsed = parse_iso_date(d);
-                    if parsed.is_none() {
-                        warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
-                    }
-                    parsed
-                }
+                Some(serde_json::Value::String(d)) => date_field(d, &mut warnings),
                 Some(other) => {
                     warnings.push(format!("ignored \"date\" {other}: not a YYYY-MM-DD string"));
                     None
@@ -360,6 +348,16 @@ fn parse_jsonl_value(
         source,
         content,
     }
+}
+
+/// A JSONL line's `date` string as a date; one that is not `YYYY-MM-DD` is
+/// ignored with a warning.
+fn date_field(d: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
+    let parsed = parse_iso_date(d);
+    if parsed.is_none() {
+        warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
+    }
+    parsed
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
