@@ -505,7 +505,7 @@ impl<T> Chunk<T> {
 /// reader waits while a budget is spent, the writer gives back what it has
 /// written, and closing it lets the reader go.
 struct InFlight {
-    state: std::sync::Mutex<(usize, usize, bool)>,
+    state: std::sync::Mutex<InFlightState>,
     freed: std::sync::Condvar,
     max_docs: usize,
     max_bytes: usize,
@@ -514,7 +514,7 @@ struct InFlight {
 impl InFlight {
     fn new(max_docs: usize, max_bytes: usize) -> InFlight {
         InFlight {
-            state: std::sync::Mutex::new((0, 0, false)),
+            state: std::sync::Mutex::new(InFlightState::default()),
             freed: std::sync::Condvar::new(),
             max_docs,
             max_bytes,
@@ -536,7 +536,7 @@ impl InFlight {
             return false;
         };
         loop {
-            if state.2 {
+            if state.closed {
                 return false;
             }
             if self.take_from(&mut state, bytes) {
@@ -549,29 +549,40 @@ impl InFlight {
         }
     }
 
-    fn take_from(&self, state: &mut (usize, usize, bool), bytes: usize) -> bool {
-        let (docs, in_bytes, closed) = *state;
-        let room = docs == 0 || (docs < self.max_docs && in_bytes + bytes <= self.max_bytes);
-        if room && !closed {
-            *state = (docs + 1, in_bytes + bytes, closed);
+    fn take_from(&self, state: &mut InFlightState, bytes: usize) -> bool {
+        let room = state.docs == 0
+            || (state.docs < self.max_docs && state.bytes + bytes <= self.max_bytes);
+        let taken = room && !state.closed;
+        if taken {
+            state.docs += 1;
+            state.bytes += bytes;
         }
-        room && !closed
+        taken
     }
 
     fn give_back(&self, docs: usize, bytes: usize) {
         if let Ok(mut state) = self.state.lock() {
-            state.0 -= docs;
-            state.1 -= bytes;
+            state.docs -= docs;
+            state.bytes -= bytes;
         }
         self.freed.notify_one();
     }
 
     fn close(&self) {
         if let Ok(mut state) = self.state.lock() {
-            state.2 = true;
+            state.closed = true;
         }
         self.freed.notify_all();
     }
+}
+
+/// What an [`InFlight`] has out, and whether it is closed.
+#[derive(Default)]
+struct InFlightState {
+    docs: usize,
+    /// Bytes of text.
+    bytes: usize,
+    closed: bool,
 }
 
 /// Closes an [`InFlight`] when dropped.
