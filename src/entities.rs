@@ -23,6 +23,8 @@
 //!    organisation's name without its legal suffix (`Acme` after `Acme Corp.`)
 //!    joins it too.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt};
 
 use aho_corasick::automaton::Automaton;
@@ -501,12 +503,11 @@ impl EntityTagger {
             .map(|f| {
                 // Gazetteer candidates come in text order: a binary search finds those inside.
                 let first = known.partition_point(|k| k.span.start < f.span.start);
-                let inside: Vec<&Candidate> = known[first..]
+                let inside = known[first..]
                     .iter()
                     .take_while(|k| k.span.start < f.span.end)
-                    .filter(|k| f.span.contains(&k.span))
-                    .collect();
-                let names_org = |k: &&Candidate| match k.target {
+                    .filter(|k| f.span.contains(&k.span));
+                let names_org = |k: &Candidate| match k.target {
                     Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
                         matches!(
                             self.gazetteer.entries[e].kind,
@@ -515,7 +516,7 @@ impl EntityTagger {
                     }),
                     Target::New { .. } => false,
                 };
-                let coordinated = |k: &&Candidate| {
+                let coordinated = |k: &Candidate| {
                     doc.text[..k.span.start].ends_with(" and ")
                         || doc.text[k.span.end..].starts_with(" and ")
                 };
@@ -523,9 +524,14 @@ impl EntityTagger {
                 // (`Alibaba Affiliate [Ant Group Co.]`), or coordinates one with `and`
                 // (`[Bank of China] and [Hong Kong]`).
                 let ends_in_known =
-                    |k: &&Candidate| k.span.end == f.span.end && k.span.start > f.span.start;
-                (inside.len() >= 2 && inside.iter().any(|k| names_org(k) && ends_in_known(k)))
-                    || inside.iter().any(coordinated)
+                    |k: &Candidate| k.span.end == f.span.end && k.span.start > f.span.start;
+                let (mut n_inside, mut ends_in_org, mut any_coordinated) = (0, false, false);
+                for k in inside {
+                    n_inside += 1;
+                    ends_in_org |= names_org(k) && ends_in_known(k);
+                    any_coordinated |= coordinated(k);
+                }
+                (n_inside >= 2 && ends_in_org) || any_coordinated
             })
             .collect();
         let mut drop = joins_two_names.into_iter();
@@ -545,11 +551,10 @@ impl EntityTagger {
                         linker.add(c.span, idx, MentionSource::Gazetteer, true);
                     } else {
                         // A short form: the nearest preceding introduced entry that has it.
-                        let ids: Vec<&str> = self.targets[*p]
+                        let ids = self.targets[*p]
                             .iter()
-                            .map(|t| self.gazetteer.entries[t.0].id.as_str())
-                            .collect();
-                        if let Some(idx) = linker.nearest_intro(&ids, c.span.start) {
+                            .map(|t| self.gazetteer.entries[t.0].id.as_str());
+                        if let Some(idx) = linker.nearest_intro(ids, c.span.start) {
                             linker.add(c.span, idx, MentionSource::ShortForm, false);
                         }
                     }
@@ -572,18 +577,19 @@ impl EntityTagger {
     /// their legal suffix, found again later in the document.
     fn link_short_forms(&self, doc: &Document, linker: &mut Linker<'_>) {
         // (short form, entity index, position of the introduction)
-        let mut forms: Vec<(String, usize, usize)> = Vec::new();
+        let mut forms: Vec<(Cow<str>, usize, usize)> = Vec::new();
         for m in linker.mentions.iter().filter(|m| m.intro) {
             let e = &linker.entities[m.entity];
             let form = match e.kind {
                 EntityType::Person => match self.gazetteer.index_of(e.id) {
-                    Some(i) => self.surnames[i].clone(),
-                    None => person_surname(e.name),
+                    Some(i) => self.surnames[i].as_deref().map(Cow::Borrowed),
+                    None => person_surname(e.name).map(Cow::Owned),
                 },
                 EntityType::Org if m.source == MentionSource::Fallback => {
                     let surface = doc.slice(m.span);
                     let base = strip_legal_suffix(surface);
-                    (base.len() < surface.trim_end_matches('.').len()).then(|| base.to_string())
+                    (base.len() < surface.trim_end_matches('.').len())
+                        .then_some(Cow::Borrowed(base))
                 }
                 _ => None,
             };
@@ -625,7 +631,7 @@ impl EntityTagger {
                     continue;
                 };
                 let span = Span::new(t.span.start, last.span.end);
-                if !form.starts_with(word) || &text[span.start..span.end] != form.as_str() {
+                if !form.starts_with(word) || text[span.start..span.end] != **form {
                     continue;
                 }
                 if overlaps_any(&taken, &span) || found.last().is_some_and(|f| f.0.overlaps(&span))
@@ -652,12 +658,11 @@ impl EntityTagger {
                 if after < toks.len() && capital(after) && joined(after - 1, after) {
                     continue;
                 }
-                let owners: Vec<usize> = forms
+                let owners = forms
                     .iter()
                     .filter(|(f, _, intro)| f == form && *intro < span.start)
-                    .map(|(_, e, _)| *e)
-                    .collect();
-                if let Some(e) = linker.nearest_of(&owners, span.start) {
+                    .map(|(_, e, _)| *e);
+                if let Some(e) = linker.nearest_of(owners, span.start) {
                     found.push((span, e));
                 }
                 break;
@@ -713,8 +718,8 @@ struct Linker<'a> {
     entities: Vec<LinkedEntity<'a>>,
     by_id: HashMap<&'a str, usize>,
     mentions: Vec<LinkedMention>,
-    /// Per entity, the spans of its introducing (full) mentions, in text order.
-    intros: Vec<Vec<Span>>,
+    /// The introducing (full) mentions, in text order: span and entity.
+    intros: Vec<(Span, usize)>,
 }
 
 impl<'a> Linker<'a> {
@@ -726,7 +731,7 @@ impl<'a> Linker<'a> {
             entities: Vec::with_capacity(entities),
             by_id: HashMap::with_capacity(entities),
             mentions: Vec::with_capacity(mentions + mentions / 4),
-            intros: Vec::with_capacity(entities),
+            intros: Vec::with_capacity(mentions),
         }
     }
 
@@ -741,11 +746,9 @@ impl<'a> Linker<'a> {
 
     fn add(&mut self, span: Span, entity: usize, source: MentionSource, intro: bool) {
         if intro {
-            if self.intros.len() <= entity {
-                self.intros.resize_with(entity + 1, Vec::new);
-            }
-            // Full mentions arrive in text order, so each list stays sorted.
-            self.intros[entity].push(span);
+            // Full mentions arrive in text order and do not overlap, so the
+            // list stays sorted by start and by end alike.
+            self.intros.push((span, entity));
         }
         self.mentions.push(LinkedMention {
             span,
@@ -756,21 +759,16 @@ impl<'a> Linker<'a> {
     }
 
     /// The entity among `ids` whose latest introduction before `pos` is nearest.
-    fn nearest_intro(&self, ids: &[&str], pos: usize) -> Option<usize> {
-        let idx: Vec<usize> = ids
-            .iter()
-            .filter_map(|id| self.by_id.get(*id).copied())
-            .collect();
-        self.nearest_of(&idx, pos)
+    fn nearest_intro<'i>(&self, ids: impl Iterator<Item = &'i str>, pos: usize) -> Option<usize> {
+        self.nearest_of(ids.filter_map(|id| self.by_id.get(id).copied()), pos)
     }
 
-    fn nearest_of(&self, entities: &[usize], pos: usize) -> Option<usize> {
+    fn nearest_of(&self, entities: impl Iterator<Item = usize>, pos: usize) -> Option<usize> {
+        let before = &self.intros[..self.intros.partition_point(|(s, _)| s.end <= pos)];
         entities
-            .iter()
-            .filter_map(|&e| {
-                let spans = self.intros.get(e)?;
-                let i = spans.partition_point(|s| s.end <= pos);
-                i.checked_sub(1).map(|i| (spans[i].start, e))
+            .filter_map(|e| {
+                let (span, _) = before.iter().rev().find(|&&(_, f)| f == e)?;
+                Some((span.start, e))
             })
             .max()
             .map(|(_, e)| e)
