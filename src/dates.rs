@@ -796,7 +796,8 @@ fn date_matches(doc: &Document) -> Vec<regex_automata::Match> {
 fn date_candidates(doc: &Document) -> Vec<usize> {
     let (start_words, number_words) = (&*DATE_START_WORDS, &*NUMBER_WORDS);
     let word_keys = &*DATE_WORD_KEYS;
-    let mut out = Vec::new();
+    // About one token in thirty-five is a candidate.
+    let mut out = Vec::with_capacity(doc.tokens.len() / 24 + 1);
     for (i, t) in doc.tokens.iter().enumerate() {
         // Most tokens are lowercase words in neither list: one look-up of
         // their key turns them away.

@@ -1231,8 +1231,9 @@ impl Stage for RelationExtractor {
         // Per entity index: organisation mentions so far; and the organisations
         // in the order first seen.
         let mut org_counts: Vec<usize> = vec![0; doc.entities.len()];
-        let mut seen_order: Vec<usize> = Vec::new();
-        let mut recent_orgs: Vec<usize> = Vec::new();
+        let mut seen_order: Vec<usize> = Vec::with_capacity(doc.entities.len());
+        // Holds the last 8, plus one sentence's before they are cut back.
+        let mut recent_orgs: Vec<usize> = Vec::with_capacity(32);
         let lower = doc.text.to_ascii_lowercase();
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
