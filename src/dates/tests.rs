@@ -428,3 +428,36 @@ fn candidate_tries_find_what_a_scan_finds() {
     assert!(tried.len() > 300, "{}", tried.len());
     assert_eq!(tried, scanned);
 }
+
+/// Words for texts the candidate pass is tried on: every word of the two
+/// lists as written and capitalised, and tokens of the other kinds.
+fn candidate_probe_words() -> Vec<String> {
+    let listed = DATE_START_WORDS.words().iter().chain(NUMBER_WORDS.words());
+    let mut words: Vec<String> = listed
+        .flat_map(|w| {
+            let mut capital = w.to_string();
+            capital[..1].make_ascii_uppercase();
+            [w.to_string(), capital]
+        })
+        .collect();
+    let others = [
+        "2017", "5th", "36Kr", "Q3", "q3", "1990s", "-", ",", "“", "the", "The", "é", "x", "QQ",
+    ];
+    words.extend(others.map(String::from));
+    words
+}
+
+proptest::proptest! {
+    #[test]
+    fn date_candidates_are_the_tokens_may_start_date_accepts(
+        words in proptest::collection::vec(proptest::sample::select(candidate_probe_words()), 0..40)
+    ) {
+        let text = words.join(" ");
+        let mut doc = Document::new("t", "t", text.clone());
+        doc.tokens = tokenize(&text);
+        let every: Vec<usize> = (0..doc.tokens.len())
+            .filter(|&i| may_start_date(&text, &doc.tokens, i, &DATE_START_WORDS, &NUMBER_WORDS))
+            .collect();
+        proptest::prop_assert_eq!(date_candidates(&doc), every, "{:?}", text);
+    }
+}
