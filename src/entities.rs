@@ -31,9 +31,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
 
-use crate::document::{
-    Document, Entity, EntityType, Mention, MentionSource, Span, Token, TokenKind,
-};
+use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
 use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
 use crate::lexicon::{self, KeyFilter};
@@ -625,9 +623,10 @@ impl EntityTagger {
             }
         }
         let mut found: Vec<(Span, usize)> = Vec::new();
-        let mut next = next_word_keyed(toks, 0, &form_first_tokens);
-        while let Some(ti) = next {
-            next = next_word_keyed(toks, ti + 1, &form_first_tokens);
+        let keyed = lexicon::tokens_where(toks, |t| {
+            (t.kind == TokenKind::Word) & form_first_tokens.may_contain(t.word_key)
+        });
+        for ti in keyed {
             let t = &toks[ti];
             let word = &text[t.span.start..t.span.end];
             for ((form, _, _), &n_words) in forms.iter().zip(&form_words) {
@@ -676,18 +675,6 @@ impl EntityTagger {
             linker.add(span, e, MentionSource::ShortForm, false);
         }
     }
-}
-
-/// The first word token at or after `from` whose word key `keys` holds. A
-/// loop of its own (not inlined): inside the short-form loop, whose state
-/// fills the registers, every token of the document cost more.
-#[inline(never)]
-fn next_word_keyed(tokens: &[Token], from: usize, keys: &KeyFilter) -> Option<usize> {
-    let rest = tokens.get(from..)?;
-    let k = rest
-        .iter()
-        .position(|t| t.kind == TokenKind::Word && keys.may_contain(t.word_key))?;
-    Some(from + k)
 }
 
 impl Stage for EntityTagger {

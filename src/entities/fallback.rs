@@ -15,13 +15,13 @@
 
 use std::sync::LazyLock;
 
-use crate::document::{Document, EntityType, MentionSource, Span, Token, TokenKind};
+use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
 use crate::entities::{Candidate, Target, slug};
-use crate::lexicon::KeyFilter;
 use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
     ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLE_WORDS, PERSON_TITLES, WordList,
 };
+use crate::lexicon::{KeyFilter, tokens_where};
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
 static TITLE_WORDS: WordList = WordList::new(&[
@@ -193,21 +193,30 @@ fn cap_run(v: &View, i: usize) -> usize {
 pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     let v = View::new(doc);
     // Rules cued by one token (titles may stand inside a capitalised run:
-    // `OpenAI Chief Financial Officer Sarah Friar`).
-    // Each of these rules starts at a word token.
-    let mut next = next_cued_word(&doc.tokens, 0);
-    while let Some(i) = next {
-        next = next_cued_word(&doc.tokens, i + 1);
+    // `OpenAI Chief Financial Officer Sarah Friar`). Each starts at a word
+    // token with a `.` (`org-domain`) or whose word key a title or
+    // `founded` has.
+    let cued = tokens_where(&doc.tokens, |t| {
+        (t.kind == TokenKind::Word) & (t.shape.dotted() | TOKEN_CUES.may_contain(t.word_key))
+    });
+    for i in cued {
         if doc.tokens[i].shape.dotted() {
             domain(&v, i, out);
         }
         person_title(&v, i, out);
         founded_by_person(&v, i, out);
     }
-    // Rules over capitalised runs.
-    let mut next = next_run_start(&v, 0);
-    while let Some(i) = next {
-        // Start of a capitalised run; skip words that never begin a name.
+    // Rules over capitalised runs, which start at a capitalised word not
+    // joined to a capitalised word before it.
+    let capitalised = tokens_where(&doc.tokens, |t| {
+        (t.kind == TokenKind::Word) & t.shape.upper_initial() & !t.shape.dotted()
+    });
+    let mut from = 0;
+    for i in capitalised {
+        if i < from || (i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
+            continue;
+        }
+        // Skip words that never begin a name.
         let mut start = i;
         let end = cap_run(&v, i);
         while start < end
@@ -219,30 +228,8 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
             org_rules(&v, start, end, out);
             person_rules(&v, start, end, out);
         }
-        next = next_run_start(&v, end.max(i + 1));
+        from = end.max(i + 1);
     }
-}
-
-// The two scans below are loops of their own (not inlined): inside the
-// rules' loops, whose state fills the registers, every token cost about
-// three times as many instructions.
-
-/// The first word token at or after `from` that may cue a token-cued rule:
-/// one with a `.` (`org-domain`) or whose word key a title or `founded` has.
-#[inline(never)]
-fn next_cued_word(tokens: &[Token], from: usize) -> Option<usize> {
-    let rest = tokens.get(from..)?;
-    let k = rest.iter().position(|t| {
-        t.kind == TokenKind::Word && (t.shape.dotted() || TOKEN_CUES.may_contain(t.word_key))
-    })?;
-    Some(from + k)
-}
-
-/// The first token at or after `from` that starts a capitalised run (a
-/// capitalised word not joined to a capitalised word before it).
-#[inline(never)]
-fn next_run_start(v: &View, from: usize) -> Option<usize> {
-    (from..v.len()).find(|&i| v.is_cap(i) && !(i > 0 && v.is_cap(i - 1) && v.joined(i - 1)))
 }
 
 fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
