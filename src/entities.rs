@@ -709,8 +709,11 @@ struct Linker<'a> {
     entities: Vec<LinkedEntity<'a>>,
     by_id: HashMap<&'a str, usize>,
     mentions: Vec<LinkedMention>,
-    /// The introducing (full) mentions, in text order: span and entity.
-    intros: Vec<(Span, usize)>,
+    /// Per entity, the spans of its introducing (full) mentions, in text
+    /// order. (One list for all, searched back from a position, would save
+    /// an allocation per entity, but its searches grow with the document:
+    /// quadratic time for a long one full of short forms.)
+    intros: Vec<Vec<Span>>,
 }
 
 impl<'a> Linker<'a> {
@@ -722,7 +725,7 @@ impl<'a> Linker<'a> {
             entities: Vec::with_capacity(entities),
             by_id: HashMap::with_capacity(entities),
             mentions: Vec::with_capacity(mentions + mentions / 4),
-            intros: Vec::with_capacity(mentions),
+            intros: Vec::with_capacity(entities),
         }
     }
 
@@ -737,9 +740,11 @@ impl<'a> Linker<'a> {
 
     fn add(&mut self, span: Span, entity: usize, source: MentionSource, intro: bool) {
         if intro {
-            // Full mentions arrive in text order and do not overlap, so the
-            // list stays sorted by start and by end alike.
-            self.intros.push((span, entity));
+            if self.intros.len() <= entity {
+                self.intros.resize_with(entity + 1, Vec::new);
+            }
+            // Full mentions arrive in text order, so each list stays sorted.
+            self.intros[entity].push(span);
         }
         self.mentions.push(LinkedMention {
             span,
@@ -755,11 +760,11 @@ impl<'a> Linker<'a> {
     }
 
     fn nearest_of(&self, entities: impl Iterator<Item = usize>, pos: usize) -> Option<usize> {
-        let before = &self.intros[..self.intros.partition_point(|(s, _)| s.end <= pos)];
         entities
             .filter_map(|e| {
-                let (span, _) = before.iter().rev().find(|&&(_, f)| f == e)?;
-                Some((span.start, e))
+                let spans = self.intros.get(e)?;
+                let i = spans.partition_point(|s| s.end <= pos);
+                i.checked_sub(1).map(|i| (spans[i].start, e))
             })
             .max()
             .map(|(_, e)| e)
