@@ -403,10 +403,7 @@ impl<'a> Sent<'a> {
             if m.span.start < dateline_end || !span.contains(&m.span) {
                 continue;
             }
-            // A walk, as over the sentences (a few mentions in a few dozen tokens).
-            while a < n && tokens[a].span.start < m.span.start {
-                a += 1;
-            }
+            a += tokens[a..].partition_point(|t| t.span.start < m.span.start);
             let mut b = a;
             while b < n && tokens[b].span.end <= m.span.end {
                 b += 1;
@@ -1241,15 +1238,11 @@ impl Stage for RelationExtractor {
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
         let mut buffers = SentBuffers::default();
-        // Sentences (apart), mentions and tokens all come in text order: a
-        // cursor that only moves forward finds each sentence's first mention
-        // and first token, and a walk over its few mentions and few dozen
-        // tokens their ends. (Two binary searches of the document's tokens a
-        // sentence took fewer instructions but more time: each of their steps
-        // waits for the load before it, where a walk's loads and compares
-        // overlap and only its exit is mispredicted.)
-        let tokens = &doc.tokens;
-        let (mut a, mut first_token) = (0, 0);
+        // Sentences (apart) and mentions both come in text order: a cursor
+        // that only moves forward finds each sentence's first mention, and a
+        // walk over its few mentions the end (cheaper than two binary
+        // searches a sentence; not so for its tokens, ten times as many).
+        let mut a = 0;
         for &span in &doc.sentences {
             while a < doc.mentions.len() && doc.mentions[a].span.start < span.start {
                 a += 1;
@@ -1258,15 +1251,7 @@ impl Stage for RelationExtractor {
             while b < doc.mentions.len() && doc.mentions[b].span.start < span.end {
                 b += 1;
             }
-            // `doc.tokens_in(span)`, walked.
-            while first_token < tokens.len() && tokens[first_token].span.start < span.start {
-                first_token += 1;
-            }
-            let mut end_token = first_token;
-            while end_token < tokens.len() && tokens[end_token].span.end <= span.end {
-                end_token += 1;
-            }
-            let range = first_token..end_token;
+            let range = doc.tokens_in(span);
             let orgs = doc.mentions[a..b]
                 .iter()
                 .map(|m| m.entity)
