@@ -18,10 +18,10 @@ use std::sync::LazyLock;
 use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
 use crate::entities::{Candidate, Target, slug};
 use crate::lexicon::{
-    CHINESE_SURNAMES, GIVEN_NAMES, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS, ORG_HEADS_BEFORE_OF,
-    ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLE_WORDS, PERSON_TITLES, WordList,
+    CHINESE_SURNAMES, GIVEN_NAMES, KeyFilter, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS,
+    ORG_HEADS_BEFORE_OF, ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLE_WORDS, PERSON_TITLES,
+    WordList, tokens_where,
 };
-use crate::lexicon::{KeyFilter, tokens_where};
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
 static TITLE_WORDS: WordList = WordList::new(&[
