@@ -323,12 +323,8 @@ pub fn run_batches<W: Write + Send>(
     batch_bytes: usize,
     on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
-    let to_line = |doc: InputDoc| {
-        let mut line = Vec::new();
-        let is_error = pipeline.write_line(doc, &mut line);
-        (line, is_error)
-    };
-    run_batches_with(inputs, out, batch_docs, batch_bytes, to_line, on_batch)
+    let append_line = |doc: InputDoc, lines: &mut Vec<u8>| pipeline.write_line(doc, lines);
+    run_chunks(inputs, out, batch_docs, batch_bytes, append_line, on_batch)
 }
 
 /// What a panic said, when it said it with a string (as `panic!` does).
@@ -352,6 +348,27 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     batch_docs: usize,
     batch_bytes: usize,
     process: impl Fn(InputDoc) -> (L, bool) + Sync,
+    on_batch: impl FnMut(&RunSummary) + Send,
+) -> std::io::Result<RunSummary> {
+    let append = |doc: InputDoc, lines: &mut Vec<u8>| {
+        let (text, is_error) = process(doc);
+        lines.extend_from_slice(text.as_ref());
+        is_error
+    };
+    run_chunks(inputs, out, batch_docs, batch_bytes, append, on_batch)
+}
+
+/// The runner of [`run_batches`] and [`run_batches_with`]: `append` adds one
+/// input document's lines to its chunk's output and says whether it failed.
+/// A chunk's lines are one buffer, written with one call: a few hundred
+/// kilobytes, which a `BufWriter` passes on without copying them, where a
+/// buffer per line (a few kilobytes) was copied into it, and allocated.
+fn run_chunks<W: Write + Send>(
+    inputs: impl Iterator<Item = InputDoc> + Send,
+    out: &mut W,
+    batch_docs: usize,
+    batch_bytes: usize,
+    append: impl Fn(InputDoc, &mut Vec<u8>) -> bool + Sync,
     mut on_batch: impl FnMut(&RunSummary) + Send,
 ) -> std::io::Result<RunSummary> {
     use std::sync::mpsc::sync_channel;
@@ -359,7 +376,7 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     let budget = InFlight::new(4 * batch_docs, 4 * batch_bytes.max(1));
     // The budget bounds the chunks in flight: the reader never waits on a send.
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk<InputDoc>>(4 * batch_docs);
-    let (done_tx, done_rx) = sync_channel::<Chunk<(L, bool)>>(4 * batch_docs);
+    let (done_tx, done_rx) = sync_channel::<Done>(4 * batch_docs);
     let chunk_rx = std::sync::Mutex::new(chunk_rx);
     // The first panic of a `process` call, raised again after the run.
     let panicked = std::sync::Mutex::new(None);
@@ -405,14 +422,12 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
             let mut next = 0;
             loop {
                 while let Some(done) = waiting.remove(&next) {
-                    let done: Chunk<(L, bool)> = done;
-                    for (text, is_error) in &done.items {
-                        out.write_all(text.as_ref())?;
-                        summary.errors += usize::from(*is_error);
-                    }
-                    summary.documents += done.items.len();
+                    let done: Done = done;
+                    out.write_all(&done.lines)?;
+                    summary.errors += done.errors;
+                    summary.documents += done.documents;
                     summary.bytes += done.bytes;
-                    budget.give_back(done.items.len(), done.bytes);
+                    budget.give_back(done.documents, done.bytes);
                     next += 1;
                     if summary.documents - reported.0 >= batch_docs
                         || summary.bytes - reported.1 >= batch_bytes
@@ -431,7 +446,7 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
             }
             Ok(summary)
         });
-        let (chunk_rx, process, panicked) = (&chunk_rx, &process, &panicked);
+        let (chunk_rx, append, panicked) = (&chunk_rx, &append, &panicked);
         rayon::scope(|workers| {
             for _ in 0..rayon::current_num_threads() {
                 let done_tx = done_tx.clone();
@@ -442,11 +457,19 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
                             Err(_) => return,
                         };
                         let Ok(chunk) = chunk else { return };
-                        let items = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            chunk.items.into_iter().map(process).collect()
+                        let documents = chunk.items.len();
+                        let done = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            // A line is about twice as long as its text.
+                            let mut lines = Vec::with_capacity(2 * chunk.bytes + 2048 * documents);
+                            let errors = chunk
+                                .items
+                                .into_iter()
+                                .map(|doc| usize::from(append(doc, &mut lines)))
+                                .sum();
+                            (lines, errors)
                         }));
-                        let items = match items {
-                            Ok(items) => items,
+                        let (lines, errors) = match done {
+                            Ok(done) => done,
                             Err(payload) => {
                                 // The chunk's lines will never come: the
                                 // writer would wait for them, and the reader
@@ -459,10 +482,12 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
                                 return;
                             }
                         };
-                        let done = Chunk {
+                        let done = Done {
                             seq: chunk.seq,
+                            documents,
                             bytes: chunk.bytes,
-                            items,
+                            lines,
+                            errors,
                         };
                         if done_tx.send(done).is_err() {
                             return; // the writer failed; it returns the error
@@ -482,13 +507,23 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
     result
 }
 
-/// A few consecutive documents, or their outputs: `seq` is the chunk's place
-/// in the input.
+/// A few consecutive documents: `seq` is the chunk's place in the input.
 struct Chunk<T> {
     seq: u64,
     items: Vec<T>,
     /// Bytes of text of its documents.
     bytes: usize,
+}
+
+/// A chunk's output: its documents' lines, in order, in one buffer.
+struct Done {
+    seq: u64,
+    documents: usize,
+    /// Bytes of text of its documents.
+    bytes: usize,
+    lines: Vec<u8>,
+    /// Of its documents, those that got an error record.
+    errors: usize,
 }
 
 impl<T> Chunk<T> {
