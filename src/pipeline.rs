@@ -360,9 +360,10 @@ pub fn run_batches_with<W: Write + Send, L: AsRef<[u8]> + Send>(
 
 /// The runner of [`run_batches`] and [`run_batches_with`]: `append` adds one
 /// input document's lines to its chunk's output and says whether it failed.
-/// A chunk's lines are one buffer, written with one call: a few hundred
-/// kilobytes, which a `BufWriter` passes on without copying them, where a
-/// buffer per line (a few kilobytes) was copied into it, and allocated.
+/// A chunk's lines go into one buffer, written with one call: a few hundred
+/// kilobytes, which a `BufWriter` passes on without copying them (a buffer
+/// per line, a few kilobytes, would be copied into it, and allocated by a
+/// worker and freed by the writer).
 fn run_chunks<W: Write + Send>(
     inputs: impl Iterator<Item = InputDoc> + Send,
     out: &mut W,
@@ -378,7 +379,7 @@ fn run_chunks<W: Write + Send>(
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk<InputDoc>>(4 * batch_docs);
     let (done_tx, done_rx) = sync_channel::<Done>(4 * batch_docs);
     let chunk_rx = std::sync::Mutex::new(chunk_rx);
-    // The first panic of a `process` call, raised again after the run.
+    // The first panic of an `append` call, raised again after the run.
     let panicked = std::sync::Mutex::new(None);
     let result = std::thread::scope(|scope| {
         let budget = &budget;
