@@ -39,7 +39,7 @@ use regex_automata::{Anchored, Input, PatternID, meta};
 use crate::dct::iso_date;
 use crate::document::{Document, Span, Timex, TimexType, Token, TokenKind};
 use crate::entities::resolve_overlaps;
-use crate::lexicon::{KeyFilter, WordList, tokens_where};
+use crate::lexicon::{KeyFilter, WordList, tokens_where, with_ascii_digits};
 use crate::stage::Stage;
 
 /// The date stage (needs sentences, money and percents).
@@ -170,7 +170,7 @@ fn may_start_date(
     let bytes = text.as_bytes();
     // `36Kr`, `4bn`: words led by a digit; `Q3` (a lowercase word is
     // neither, and most words are lowercase: their text is not read).
-    if !t.shape.lower_initial() && matches!(bytes[t.span.start], b'0'..=b'9' | b'Q') {
+    if !t.shape.lower_initial() && DIGIT_OR_Q[usize::from(bytes[t.span.start])] {
         return true;
     }
     if start_words.contains_token(t, text) {
@@ -812,12 +812,7 @@ fn date_candidates(doc: &Document) -> Vec<usize> {
 
 /// The bytes that can lead a word that starts a date (`36Kr`, `Q3`).
 const DIGIT_OR_Q: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = true;
-        b += 1;
-    }
+    let mut table = with_ascii_digits([false; 256]);
     table[b'Q' as usize] = true;
     table
 };

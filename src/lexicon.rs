@@ -158,6 +158,16 @@ fn text_digest(word: &[u8]) -> u16 {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as u16
 }
 
+/// `table` (a per-byte flag) with the ASCII digits set too.
+pub(crate) const fn with_ascii_digits(mut table: [bool; 256]) -> [bool; 256] {
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table
+}
+
 /// The indices of the tokens `keep` accepts, in order, gathered without a
 /// branch per token: every index is written, and the write position moves on
 /// by `keep`'s answer. For a cheap first question (a token's kind, case,

@@ -33,7 +33,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
 use crate::document::{Decimal, Document, Money, Percent, PercentModifier, Span, Token, TokenKind};
-use crate::lexicon::{WordList, tokens_where};
+use crate::lexicon::{WordList, tokens_where, with_ascii_digits};
 use crate::stage::Stage;
 
 /// The money and percent stage (needs tokens).
@@ -459,15 +459,7 @@ fn money_candidates(text: &str, tokens: &[Token]) -> Vec<usize> {
 }
 
 /// [`MONEY_LEAD_BYTES`] and the ASCII digits.
-static MONEY_LEAD_OR_DIGIT: [bool; 256] = {
-    let mut table = MONEY_LEAD_BYTES;
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = true;
-        b += 1;
-    }
-    table
-};
+static MONEY_LEAD_OR_DIGIT: [bool; 256] = with_ascii_digits(MONEY_LEAD_BYTES);
 
 /// Finds money amounts in `text` (tokenized as `tokens`), in order.
 pub fn find_money(text: &str, tokens: &[Token]) -> Vec<Money> {

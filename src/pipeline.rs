@@ -221,9 +221,9 @@ impl Pipeline {
                 Err(e) => return push_line(out, &Record::error(doc.id, doc.source, e)),
             },
         };
-        // A record's line is about twice as long as its text: room for it,
-        // so the line does not grow (and get copied) while it is written.
-        out.reserve(doc.text.len() * 2 + 2048);
+        // Room for the line, so it does not grow (and get copied) while it
+        // is written.
+        out.reserve(line_room(doc.text.len(), 1));
         crate::record::write_record(&doc, tokens.as_ref(), out);
         out.push(b'\n');
         false
@@ -281,6 +281,13 @@ impl Pipeline {
             })
             .collect()
     }
+}
+
+/// Room for the lines of `docs` records with `text_bytes` bytes of text in
+/// all: a record's line is about twice as long as its text, plus its fixed
+/// fields.
+fn line_room(text_bytes: usize, docs: usize) -> usize {
+    2 * text_bytes + 2048 * docs
 }
 
 /// Appends an error record's line and a newline; true (it is an error record).
@@ -376,7 +383,7 @@ fn run_chunks<W: Write + Send>(
     let batch_docs = batch_docs.max(1);
     let budget = InFlight::new(4 * batch_docs, 4 * batch_bytes.max(1));
     // The budget bounds the chunks in flight: the reader never waits on a send.
-    let (chunk_tx, chunk_rx) = sync_channel::<Chunk<InputDoc>>(4 * batch_docs);
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(4 * batch_docs);
     let (done_tx, done_rx) = sync_channel::<Done>(4 * batch_docs);
     let chunk_rx = std::sync::Mutex::new(chunk_rx);
     // The first panic of an `append` call, raised again after the run.
@@ -387,7 +394,7 @@ fn run_chunks<W: Write + Send>(
             let mut chunk = Chunk::new(0);
             // Sends the chunk held and starts the next; false once the
             // workers are gone.
-            let hand_over = |chunk: &mut Chunk<InputDoc>| {
+            let hand_over = |chunk: &mut Chunk| {
                 let next = Chunk::new(chunk.seq + 1);
                 chunk_tx.send(std::mem::replace(chunk, next)).is_ok()
             };
@@ -460,8 +467,7 @@ fn run_chunks<W: Write + Send>(
                         let Ok(chunk) = chunk else { return };
                         let documents = chunk.items.len();
                         let done = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            // A line is about twice as long as its text.
-                            let mut lines = Vec::with_capacity(2 * chunk.bytes + 2048 * documents);
+                            let mut lines = Vec::with_capacity(line_room(chunk.bytes, documents));
                             let errors = chunk
                                 .items
                                 .into_iter()
@@ -509,9 +515,9 @@ fn run_chunks<W: Write + Send>(
 }
 
 /// A few consecutive documents: `seq` is the chunk's place in the input.
-struct Chunk<T> {
+struct Chunk {
     seq: u64,
-    items: Vec<T>,
+    items: Vec<InputDoc>,
     /// Bytes of text of its documents.
     bytes: usize,
 }
@@ -527,8 +533,8 @@ struct Done {
     errors: usize,
 }
 
-impl<T> Chunk<T> {
-    fn new(seq: u64) -> Chunk<T> {
+impl Chunk {
+    fn new(seq: u64) -> Chunk {
         Chunk {
             seq,
             items: Vec::with_capacity(MAX_DOCS_PER_TASK),
