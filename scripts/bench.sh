@@ -4,10 +4,13 @@
 # reports MB/s, documents/s, peak RSS and the share of time per stage. Not
 # part of CI.
 #
-#   scripts/bench.sh [--mb 100] [--runs 3] [--spacy]
+#   scripts/bench.sh [--mb 100] [--runs 3] [--pgo] [--spacy]
 #
 # Each configuration runs --runs times, alternating, and the median is reported
 # (machines are noisy); stage shares are those of the median run.
+#
+# --pgo also builds the profile-guided binary (scripts/build-pgo.sh) and runs
+# every configuration with it too, alternating with the others in each round.
 #
 # --spacy also compares with spaCy's en_core_web_sm on a sample of the corpus
 # (throughput) and on fixtures/gold (accuracy), in a venv made under target/.
@@ -17,12 +20,14 @@ cd "$(dirname "$0")/.."
 MB=100
 RUNS=3
 SPACY=0
+PGO=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
+    --pgo) PGO=1; shift ;;
     --spacy) SPACY=1; shift ;;
-    *) echo "usage: $0 [--mb N] [--runs N] [--spacy]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--mb N] [--runs N] [--pgo] [--spacy]" >&2; exit 2 ;;
   esac
 done
 
@@ -31,6 +36,9 @@ mkdir -p "$OUT"
 # The whole-program-optimised profile (see Cargo.toml); same output as --release.
 cargo build --profile release-lto --quiet
 BIN=target/release-lto/newsie
+if [ "$PGO" = 1 ]; then
+  scripts/build-pgo.sh
+fi
 CORPUS="$OUT/corpus-${MB}mb.jsonl"
 if [ ! -s "$CORPUS" ]; then
   python3 scripts/make_corpus.py fixtures/seeds "$CORPUS" --mb "$MB"
@@ -47,24 +55,34 @@ CONFIGS="1 2"
 if command -v taskset > /dev/null; then
   CONFIGS="1 2 1-pinned"
 fi
+if [ "$PGO" = 1 ]; then
+  CONFIGS="$CONFIGS$(for CFG in $CONFIGS; do printf ' %s-pgo' "$CFG"; done)"
+fi
 for RUN in $(seq "$RUNS"); do
   for CFG in $CONFIGS; do
     PIN=()
-    if [ "$CFG" = 1-pinned ]; then
-      PIN=(taskset -c 0)
-    fi
+    case "$CFG" in
+      *pinned*) PIN=(taskset -c 0) ;;
+    esac
+    RUN_BIN=$BIN
+    case "$CFG" in
+      *-pgo) RUN_BIN=target/pgo/newsie ;;
+    esac
     # Each run writes a new file: replacing the last run's 190 MB output would
     # time its deletion too (about 50 ms here, in the rename that publishes
     # the new one).
     rm -f "$OUT/out-$CFG.jsonl"
-    /usr/bin/time -v "${PIN[@]}" "$BIN" extract --input-format jsonl --jobs "${CFG%-pinned}" --timings "$CORPUS" -o "$OUT/out-$CFG.jsonl" 2> "$OUT/time-$CFG-$RUN.txt"
+    /usr/bin/time -v "${PIN[@]}" "$RUN_BIN" extract --input-format jsonl --jobs "${CFG%%-*}" --timings "$CORPUS" -o "$OUT/out-$CFG.jsonl" 2> "$OUT/time-$CFG-$RUN.txt"
   done
 done
 python3 - "$OUT" "$RUNS" "$DOCS" "$TEXT_MB" $CONFIGS <<'PY'
 import re, statistics, sys
 out, runs, docs, mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 configs = sys.argv[5:]
-label = {"1": "jobs=1", "2": "jobs=2", "1-pinned": "jobs=1 on one core"}
+def label(cfg):
+    jobs = cfg.split("-")[0]
+    return (f"jobs={jobs}" + (" on one core" if "pinned" in cfg else "")
+            + (" (PGO)" if cfg.endswith("-pgo") else ""))
 median = {}
 for cfg in configs:
     results = []
@@ -77,14 +95,23 @@ for cfg in configs:
     secs, rss, log = results[len(results) // 2]
     median[cfg] = secs
     all_secs = ", ".join(f"{r[0]:.2f}" for r in sorted(results, key=lambda r: r[0]))
-    print(f"{label[cfg]}: median {secs:.2f} s of {runs} ({all_secs}), {mb/secs:.1f} MB/s, "
+    print(f"{label(cfg)}: median {secs:.2f} s of {runs} ({all_secs}), {mb/secs:.1f} MB/s, "
           f"{docs/secs:.0f} documents/s, peak RSS {max(r[1] for r in results)/1024:.0f} MB")
     for line in log.splitlines():
         if re.match(r"^  [a-z]", line):
             print("    " + line.strip())
-print(f"2 jobs / 1 job: {median['1']/median['2']:.2f}x")
-if "1-pinned" in median:
-    print(f"2 jobs / 1 job on one core: {median['1-pinned']/median['2']:.2f}x")
+for build in ["", "-pgo"]:
+    if "1" + build not in median:
+        continue
+    name = " (PGO)" if build else ""
+    print(f"2 jobs / 1 job{name}: {median['1' + build]/median['2' + build]:.2f}x")
+    if "1-pinned" + build in median:
+        print(f"2 jobs / 1 job on one core{name}: "
+              f"{median['1-pinned' + build]/median['2' + build]:.2f}x")
+if "1-pgo" in median:
+    for cfg in ["1", "2", "1-pinned"]:
+        if cfg + "-pgo" in median:
+            print(f"PGO / release-lto, {label(cfg)}: {median[cfg]/median[cfg + '-pgo']:.2f}x")
 PY
 for CFG in $CONFIGS; do
   if ! cmp -s "$OUT/out-1.jsonl" "$OUT/out-$CFG.jsonl"; then
