@@ -101,7 +101,7 @@ struct InputArgs {
 struct ExtractArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place). Default: stdout.
+    /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place, a symbolic link followed). Default: stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Add each document's model tokens ("tokens": ids, offsets, BIO tags) with this tokenizer.json.
@@ -239,7 +239,10 @@ fn main() -> ExitCode {
 }
 
 /// Output that lands atomically: a temporary file in the target's directory,
-/// renamed over the target only when the run completes.
+/// renamed over the target only when the run completes. It ends up as a
+/// plain write would leave it: through a symbolic link into the link's
+/// target, with an existing file's permissions or, for a new one, those the
+/// umask gives.
 enum Output {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     /// A device, pipe or socket (`/dev/null`, a FIFO): written in place, since
@@ -251,6 +254,23 @@ enum Output {
         /// Bytes written since the file was last synced to disk.
         unsynced: u64,
     },
+}
+
+/// The file `path` names: a symbolic link's target, so that the link stays
+/// (renaming over the link itself would replace it with a plain file); else
+/// `path` itself.
+fn link_target(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return path.to_path_buf();
+    }
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // A dangling link: the file it names, which the run creates.
+        match std::fs::read_link(path) {
+            Ok(to) => path.parent().map_or(to.clone(), |dir| dir.join(&to)),
+            Err(_) => path.to_path_buf(),
+        }
+    })
 }
 
 /// How much output may wait in the page cache before a flush syncs it to
@@ -281,18 +301,32 @@ impl Output {
                 file,
             )));
         }
-        let dir = match path.parent() {
+        let target = link_target(path);
+        let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".newsie-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".newsie-").suffix(".tmp");
+        // A temporary file is the owner's alone (0600); the output is not.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder
             .tempfile_in(dir)
             .with_context(|| format!("cannot write output {}", path.display()))?;
+        if let Ok(meta) = std::fs::metadata(&target)
+            && meta.is_file()
+        {
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .with_context(|| format!("cannot write output {}", path.display()))?;
+        }
         Ok(Output::File {
             tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
-            target: path.to_path_buf(),
+            target,
             unsynced: 0,
         })
     }

@@ -522,6 +522,83 @@ fn output_file_is_replaced_only_on_success() {
 }
 
 #[test]
+fn output_file_is_left_as_a_plain_write_would_leave_it() {
+    // The temporary file renamed over the target must not leave its own
+    // traits behind: its owner-only mode (0600), or the rename's replacing
+    // of a symbolic link with a plain file.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    // A new file: the mode the umask gives any new file.
+    let reference = dir.path().join("reference");
+    std::fs::File::create(&reference).unwrap();
+    let fresh = dir.path().join("fresh.jsonl");
+    assert_code(
+        &run(bin().args(["extract", "-o"]).arg(&fresh).arg(seeds_dir())),
+        0,
+    );
+    assert_eq!(mode(&fresh), mode(&reference));
+    // An existing file keeps its mode.
+    let existing = dir.path().join("existing.jsonl");
+    std::fs::write(&existing, "previous\n").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_code(
+        &run(bin()
+            .args(["extract", "-o"])
+            .arg(&existing)
+            .arg(seeds_dir())),
+        0,
+    );
+    assert_eq!(mode(&existing), 0o640);
+    assert_eq!(records(&std::fs::read(&existing).unwrap()).len(), 4);
+    // A symbolic link stays a link, and its target gets the records; a
+    // dangling one creates the file it names.
+    let real = dir.path().join("real.jsonl");
+    std::fs::write(&real, "previous\n").unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink("real.jsonl", &link).unwrap();
+    assert_code(
+        &run(bin().args(["extract", "-o"]).arg(&link).arg(seeds_dir())),
+        0,
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(records(&std::fs::read(&real).unwrap()).len(), 4);
+    let dangling = dir.path().join("dangling.jsonl");
+    std::os::unix::fs::symlink("made.jsonl", &dangling).unwrap();
+    assert_code(
+        &run(bin()
+            .args(["extract", "-o"])
+            .arg(&dangling)
+            .arg(seeds_dir())),
+        0,
+    );
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        records(&std::fs::read(dir.path().join("made.jsonl")).unwrap()).len(),
+        4
+    );
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".newsie-")),
+        "{names:?}"
+    );
+}
+
+#[test]
 fn output_to_a_named_pipe_is_written_through_it() {
     // `-o /dev/null` or a named pipe: the output goes into the special file;
     // renaming a temporary file over it would replace the device or pipe
