@@ -338,7 +338,9 @@ impl Output {
             Output::File { tmp, target, .. } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
+                // The rename's own error: `PersistError` would print it twice.
                 tmp.persist(&target)
+                    .map_err(|e| e.error)
                     .with_context(|| format!("cannot write output {}", target.display()))?;
                 Ok(())
             }

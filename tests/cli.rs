@@ -587,6 +587,20 @@ fn output_file_is_left_as_a_plain_write_would_leave_it() {
         records(&std::fs::read(dir.path().join("made.jsonl")).unwrap()).len(),
         4
     );
+    // A link to a directory: an error that says why, once, and the link stays.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let to_dir = dir.path().join("to-dir");
+    std::os::unix::fs::symlink("sub", &to_dir).unwrap();
+    let out = run(bin().args(["extract", "-o"]).arg(&to_dir).arg(seeds_dir()));
+    assert_code(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("Is a directory").count(), 1, "{err}");
+    assert!(
+        std::fs::symlink_metadata(&to_dir)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     // No temporary file is left behind.
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
