@@ -15,7 +15,7 @@
 
 use std::sync::LazyLock;
 
-use crate::document::{Document, EntityType, MentionSource, Span, TokenKind};
+use crate::document::{Document, EntityType, MentionSource, Span, Token, TokenKind};
 use crate::entities::{Candidate, Target, slug};
 use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, KeyFilter, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS,
@@ -99,6 +99,13 @@ struct View<'a> {
     doc: &'a Document,
 }
 
+/// A capitalised word that can be part of a name (no `.`: `U.S`, `JD.com`).
+/// Its tests are joined by `&`, which does not branch, for the pass that
+/// gathers the run starts.
+fn capitalised_word(t: &Token) -> bool {
+    (t.kind == TokenKind::Word) & t.shape.upper_initial() & !t.shape.dotted()
+}
+
 impl<'a> View<'a> {
     fn len(&self) -> usize {
         self.doc.tokens.len()
@@ -118,11 +125,9 @@ impl<'a> View<'a> {
     fn new(doc: &'a Document) -> View<'a> {
         View { doc }
     }
-    /// A capitalised word that can be part of a name (no `.`: `U.S`, `JD.com`).
+    /// Token `i` is a [`capitalised_word`].
     fn is_cap(&self, i: usize) -> bool {
-        self.doc.tokens.get(i).is_some_and(|t| {
-            t.kind == TokenKind::Word && t.shape.upper_initial() && !t.shape.dotted()
-        })
+        self.doc.tokens.get(i).is_some_and(capitalised_word)
     }
     /// Tokens `i` and `i + 1` are separated by exactly one space.
     fn joined(&self, i: usize) -> bool {
@@ -208,9 +213,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     }
     // Rules over capitalised runs, which start at a capitalised word not
     // joined to a capitalised word before it.
-    let capitalised = tokens_where(&doc.tokens, |t| {
-        (t.kind == TokenKind::Word) & t.shape.upper_initial() & !t.shape.dotted()
-    });
+    let capitalised = tokens_where(&doc.tokens, capitalised_word);
     let mut from = 0;
     for i in capitalised {
         if i < from || (i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
