@@ -25,6 +25,28 @@ pub enum GazetteerError {
     },
 }
 
+/// A lexicon file (word lists, the currency table) is malformed.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("{origin}:{line}: {message}")]
+pub struct LexiconError {
+    /// The file (or built-in name).
+    pub origin: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LexiconError {
+    pub(crate) fn new(origin: &str, line: usize, message: String) -> LexiconError {
+        LexiconError {
+            origin: origin.to_string(),
+            line,
+            message,
+        }
+    }
+}
+
 /// Why one input document could not be turned into a record. Written as the
 /// `error` field of an error record; the run goes on.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]

@@ -50,7 +50,7 @@ pub mod subword;
 pub mod tokenize;
 
 pub use document::{Document, EntityType, RelationType, Span};
-pub use error::{DocumentError, GazetteerError, RecordsError, TokenizerError};
+pub use error::{DocumentError, GazetteerError, LexiconError, RecordsError, TokenizerError};
 pub use input::{InputDoc, InputFormat, Inputs};
 pub use pipeline::{
     BuildError, Pipeline, PipelineBuilder, RunSummary, run_batches, run_batches_with,

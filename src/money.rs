@@ -33,27 +33,112 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
 use crate::document::{Decimal, Document, Money, Percent, PercentModifier, Span, Token, TokenKind};
+use crate::error::LexiconError;
 use crate::lexicon::{WordList, tokens_where, with_ascii_digits};
 use crate::stage::Stage;
+use crate::tokenize::tokenize;
 
 /// The money and percent stage (needs tokens).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MoneyTagger;
 
+mod currencies;
+
+pub(crate) use currencies::CurrencyTable;
+use currencies::Place;
+
 const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
-const SCALE: &str = r"trillion|billion|million|thousand|tn|trn|bn|mn|m|k|b";
+/// Scale words (SPEC §3), longest first where one starts another; the words
+/// are matched in any case (`$853 Mln`, `10 BLN`), the one-letter ones only in
+/// lower case (`$5m`).
+const SCALE: &str =
+    r"(?i:lakh\s+crore|trillion|billion|million|thousand|lakh|crore|trn|tn|bln|bn|mln|mn)|m|k|b";
 const WORD_NUM: &str = r"half\s+a|a\s+half|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several|hundreds\s+of|tens\s+of";
-const SYMBOLS: &str = r"US\$|U\.S\.\$|HK\$|S\$|A\$|C\$|NT\$|NZ\$|R\$|RM|Rs\.?|€|£|¥|\$|RMB|CNY|USD|EUR|GBP|JPY|HKD|SGD|AUD|CAD|CHF|INR|KRW|MYR|TWD";
-const WORDS_AFTER: &str = r"U\.S\.\s+dollars?|US\s+dollars?|American\s+dollars?|Hong\s+Kong\s+dollars?|Singapore\s+dollars?|Australian\s+dollars?|Canadian\s+dollars?|Taiwan\s+dollars?|New\s+Taiwan\s+dollars?|dollars?|yuan|renminbi|RMB|CNY|USD|EUR|GBP|JPY|HKD|SGD|euros?|pounds?(?:\s+sterling)?|sterling|yen|ringgit|won|rupees?|francs?|Swiss\s+francs?";
 const QUALIFIER: &str = r"(?:about|around|approximately|roughly|nearly|almost|over|more\s+than|less\s+than|fewer\s+than|under|above|below|up\s+to|at\s+least|at\s+most|some|close\s+to|as\s+much\s+as|as\s+many\s+as|just\s+over|just\s+under|well\s+over|an\s+estimated|estimated)";
 
-/// The letters a currency sign or code in [`SYMBOLS`] starts with, up to its
+/// The currency table, parsed once; [`check_lexicon`] reports its errors
+/// when the pipeline is built.
+static CURRENCIES: LazyLock<Result<CurrencyTable, LexiconError>> =
+    LazyLock::new(CurrencyTable::builtin);
+
+/// Whether the built-in currency table loads (the pipeline builder asks
+/// before any document is read).
+pub fn check_lexicon() -> Result<(), LexiconError> {
+    CURRENCIES.as_ref().map(|_| ()).map_err(Clone::clone)
+}
+
+fn currencies() -> &'static CurrencyTable {
+    CURRENCIES
+        .as_ref()
+        .expect("the currency table loads (checked when the pipeline is built)")
+}
+
+/// A regex alternation of the forms at `place`, longest first (the regex
+/// takes the first alternative that matches), whitespace inside a form
+/// matching any run of spaces.
+fn forms_alternation(keep: impl Fn(Place) -> bool) -> String {
+    let mut forms: Vec<&str> = currencies()
+        .forms
+        .iter()
+        .filter(|f| keep(f.place))
+        .map(|f| f.form.as_str())
+        .collect();
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    forms
+        .iter()
+        .map(|f| {
+            f.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Currency forms before the number.
+static SYMBOLS: LazyLock<String> = LazyLock::new(|| forms_alternation(Place::before));
+/// Currency forms after the number.
+static WORDS_AFTER: LazyLock<String> = LazyLock::new(|| forms_alternation(Place::after));
+
+/// Leaks a list built once for the whole run into a [`WordList`].
+fn word_list(words: Vec<String>) -> WordList {
+    let words: Vec<&'static str> = words
+        .into_iter()
+        .map(|w| &*Box::leak(w.into_boxed_str()))
+        .collect();
+    WordList::new(Vec::leak(words))
+}
+
+/// The letters a currency form before the number starts with, up to its
 /// first non-letter (`US` of `US$`, `U` of `U.S.$`, `RM` of `RM2.5m`).
-const SYMBOL_LETTER_LIST: &[&str] = &[
-    "US", "U", "HK", "S", "A", "C", "NT", "NZ", "R", "RM", "Rs", "RMB", "CNY", "USD", "EUR", "GBP",
-    "JPY", "HKD", "SGD", "AUD", "CAD", "CHF", "INR", "KRW", "MYR", "TWD",
-];
-static SYMBOL_LETTERS: WordList = WordList::new(SYMBOL_LETTER_LIST);
+static SYMBOL_LETTERS: LazyLock<WordList> = LazyLock::new(|| {
+    let mut letters: Vec<String> = currencies()
+        .forms
+        .iter()
+        .filter(|f| f.place.before())
+        .map(|f| {
+            f.form
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect::<String>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    letters.sort();
+    letters.dedup();
+    word_list(letters)
+});
+
+/// The longest [`SYMBOL_LETTERS`] word: [`may_start_money`] reads no more.
+static SYMBOL_LETTERS_MAX: LazyLock<usize> = LazyLock::new(|| {
+    SYMBOL_LETTERS
+        .words()
+        .iter()
+        .map(|w| w.len())
+        .max()
+        .unwrap_or(0)
+});
 
 /// The first words of [`WORD_NUM`].
 const NUMBER_WORD_LIST: &[&str] = &[
@@ -63,91 +148,112 @@ const NUMBER_WORD_LIST: &[&str] = &[
 static NUMBER_WORDS: WordList = WordList::new(NUMBER_WORD_LIST);
 
 /// The words that can follow the first word of a spelled-out amount: the rest
-/// of [`WORD_NUM`] (`half a`, `a few`, `tens of`), a [`SCALE`] or the first word
-/// of [`WORDS_AFTER`] (as tokens: `U.S` of `U.S.`).
-const AFTER_NUMBER_WORD_LIST: &[&str] = &[
-    "a",
-    "half",
-    "few",
-    "of",
-    "trillion",
-    "billion",
-    "million",
-    "thousand",
-    "tn",
-    "trn",
-    "bn",
-    "mn",
-    "m",
-    "k",
-    "b",
-    "U.S",
-    "US",
-    "American",
-    "Hong",
-    "Singapore",
-    "Australian",
-    "Canadian",
-    "Taiwan",
-    "New",
-    "dollar",
-    "dollars",
-    "yuan",
-    "renminbi",
-    "RMB",
-    "CNY",
-    "USD",
-    "EUR",
-    "GBP",
-    "JPY",
-    "HKD",
-    "SGD",
-    "euro",
-    "euros",
-    "pound",
-    "pounds",
-    "sterling",
-    "yen",
-    "ringgit",
-    "won",
-    "rupee",
-    "rupees",
-    "franc",
-    "francs",
-    "Swiss",
-];
-static AFTER_NUMBER_WORDS: WordList = WordList::new(AFTER_NUMBER_WORD_LIST);
+/// of [`WORD_NUM`] (`half a`, `a few`, `tens of`), a [`SCALE`] word or the first
+/// token of a currency form after the number (`U.S` of `U.S.`).
+static AFTER_NUMBER_WORDS: LazyLock<WordList> = LazyLock::new(|| {
+    let scale_words = SCALE
+        .trim_start_matches("(?i:")
+        .replace(')', "")
+        .split('|')
+        .map(|alt| alt.split("\\s+").next().unwrap_or(alt).to_string())
+        .flat_map(|w| {
+            [
+                w.to_ascii_lowercase(),
+                w.to_ascii_uppercase(),
+                capitalised(&w),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let rest_of_number_words = WORD_NUM
+        .split('|')
+        .filter_map(|alt| alt.split_once("\\s+").map(|(_, rest)| rest))
+        .map(|w| w.split("\\s+").next().unwrap_or(w).to_string());
+    let currency_words = currencies()
+        .forms
+        .iter()
+        .filter(|f| f.place.after())
+        .filter_map(|f| {
+            let first = tokenize(&f.form).into_iter().next()?;
+            Some(f.form[first.span.start..first.span.end].to_string())
+        });
+    let mut words: Vec<String> = scale_words
+        .into_iter()
+        .chain(rest_of_number_words)
+        .chain(currency_words)
+        .collect();
+    words.sort();
+    words.dedup();
+    word_list(words)
+});
 
-/// Currency signs that are tokens of their own.
-const SIGNS: &[&str] = &["$", "€", "£", "¥"];
+fn capitalised(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Currency signs that are tokens of their own (`$`, `€`, `₹`): the first
+/// character of each form before the number that does not start with a letter.
+static SIGNS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut signs: Vec<String> = currencies()
+        .forms
+        .iter()
+        .filter(|f| f.place.before())
+        .filter_map(|f| f.form.chars().next())
+        .filter(|c| !c.is_alphanumeric())
+        .map(String::from)
+        .collect();
+    signs.sort();
+    signs.dedup();
+    signs
+});
 
 /// First bytes of the sign and currency-code tokens [`may_start_money`] looks
 /// at more closely (digit-led and lowercase tokens are settled before it).
-static MONEY_LEAD_BYTES: [bool; 256] = {
+static MONEY_LEAD_BYTES: LazyLock<[bool; 256]> = LazyLock::new(|| {
     let mut table = [false; 256];
-    let lists: [&[&str]; 2] = [SIGNS, SYMBOL_LETTER_LIST];
-    let mut l = 0;
-    while l < lists.len() {
-        let mut i = 0;
-        while i < lists[l].len() {
-            table[lists[l][i].as_bytes()[0] as usize] = true;
-            i += 1;
-        }
-        l += 1;
+    for w in SIGNS
+        .iter()
+        .map(String::as_str)
+        .chain(SYMBOL_LETTERS.words().iter().copied())
+    {
+        table[usize::from(w.as_bytes()[0])] = true;
     }
     table
-};
+});
 
 /// Money forms, tried anchored at candidate tokens.
 static MONEY: LazyLock<meta::Regex> = LazyLock::new(|| {
+    let symbols = &*SYMBOLS;
+    let words_after = &*WORDS_AFTER;
     let pattern = format!(
         r"(?x)
-        (?P<hyph>(?P<hnum>{NUM})-(?P<hscale>trillion|billion|million|thousand)-(?P<hcur>euro|dollar|yuan|pound|yen|ringgit|renminbi))(?-u:\b)
-      | (?P<sym>(?P<scur>{SYMBOLS})[\ \u{{a0}}]?(?P<snum>{NUM})(?:[\ \u{{a0}}]?(?P<sscale>{SCALE})(?-u:\b))?)
-      | (?P<word>(?P<wnum>{NUM}|{WORD_NUM})(?:[\ \u{{a0}}-]?(?P<wscale>{SCALE})(?-u:\b))?[\ \u{{a0}}](?P<wcur>{WORDS_AFTER})(?-u:\b))
+        (?P<hyph>(?P<hnum>{NUM})-(?P<hscale>trillion|billion|million|thousand)-(?P<hcur>euro|dollar|yuan|pound|yen|ringgit|renminbi|rupee|won))(?-u:\b)
+      | (?P<sym>(?P<scur>{symbols})[\ \u{{a0}}]?(?P<snum>{NUM})(?:[\ \u{{a0}}]?(?P<sscale>{SCALE})(?-u:\b))?)
+      | (?P<word>(?P<wnum>{NUM}|{WORD_NUM})(?:[\ \u{{a0}}-]?(?P<wscale>{SCALE})(?-u:\b))?[\ \u{{a0}}](?P<wcur>{words_after})(?-u:\b))
         "
     );
     meta::Regex::new(&pattern).expect("valid money regex")
+});
+
+/// The other bound of a range after an amount with a sign but no scale word
+/// (`$3-4 billion`, `$3 to $4 billion`): the bound's sign, number and scale.
+static RANGE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    let symbols = &*SYMBOLS;
+    Regex::new(&format!(
+        r"^[\ \u{{a0}}]?(?:-|–|—|[\ \u{{a0}}]to[\ \u{{a0}}])[\ \u{{a0}}]?(?P<sign>{symbols})?[\ \u{{a0}}]?(?P<num>{NUM})[\ \u{{a0}}]?(?P<scale>{SCALE})(?-u:\b)"
+    ))
+    .expect("valid range regex")
+});
+
+/// The first bound of a range before an amount with its currency word after
+/// (`3-4 billion yuan`, `3 to 4 billion yuan`): the number.
+static RANGE_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|[^0-9A-Za-z.,$])(?P<num>{NUM})[\ \u{{a0}}]?(?:-|–|—|[\ \u{{a0}}]to[\ \u{{a0}}])[\ \u{{a0}}]?$"
+    ))
+    .expect("valid range regex")
 });
 
 static QUALIFIER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -163,22 +269,19 @@ static PERCENT: LazyLock<meta::Regex> = LazyLock::new(|| {
     .expect("valid percent regex")
 });
 
-static YUAN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:yuan|RMB|renminbi|CNY|China|Chinese|Beijing|Shanghai|Shenzhen)(?-u:\b)")
-        .expect("valid regex")
-});
-static YEN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:yen|JPY|Japan|Japanese|Tokyo)(?-u:\b)").expect("valid regex")
-});
-
+/// The power of ten of a scale word or words (`lakh crore` = 5 + 7).
 fn scale_exp(s: &str) -> u32 {
-    match s.to_ascii_lowercase().as_str() {
-        "thousand" | "k" => 3,
-        "million" | "m" | "mn" => 6,
-        "billion" | "bn" | "b" => 9,
-        "trillion" | "tn" | "trn" => 12,
-        _ => 0,
-    }
+    s.split_whitespace()
+        .map(|w| match w.to_ascii_lowercase().as_str() {
+            "thousand" | "k" => 3,
+            "lakh" => 5,
+            "million" | "m" | "mn" | "mln" => 6,
+            "crore" => 7,
+            "billion" | "bn" | "b" | "bln" => 9,
+            "trillion" | "tn" | "trn" => 12,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// A spelled-out quantity: `half a` → 0.5, `two` → 2; vague ones (`several`) → None.
@@ -203,52 +306,6 @@ fn word_number(s: &str) -> Option<Decimal> {
         _ => return None,
     };
     Some(Decimal::from_int(n))
-}
-
-fn currency_of(cur: &str, text: &str, at: usize) -> Option<&'static str> {
-    let c = cur.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = c.to_ascii_lowercase();
-    Some(match lower.trim_end_matches('s') {
-        "us$" | "u.s.$" | "$" | "usd" | "u.s. dollar" | "us dollar" | "american dollar"
-        | "dollar" => "USD",
-        "hk$" | "hkd" | "hong kong dollar" => "HKD",
-        "s$" | "sgd" | "singapore dollar" => "SGD",
-        "a$" | "aud" | "australian dollar" => "AUD",
-        "c$" | "cad" | "canadian dollar" => "CAD",
-        "nt$" | "twd" | "taiwan dollar" | "new taiwan dollar" => "TWD",
-        "nz$" => "NZD",
-        "r$" => "BRL",
-        "rm" | "myr" | "ringgit" => "MYR",
-        "rs" | "rs." | "inr" | "rupee" => "INR",
-        "€" | "eur" | "euro" => "EUR",
-        "£" | "gbp" | "pound" | "pound sterling" | "sterling" => "GBP",
-        "rmb" | "cny" | "yuan" | "renminbi" => "CNY",
-        "jpy" | "yen" => "JPY",
-        "krw" | "won" => "KRW",
-        "chf" | "franc" | "swiss franc" => "CHF",
-        "¥" => {
-            // The nearest cue within the 2,000 bytes before (bounded work per `¥`).
-            let mut from = at.saturating_sub(2000);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            let before = &text[from..at];
-            let yuan = YUAN_CUE.find_iter(before).last().map(|m| m.start());
-            let yen = YEN_CUE.find_iter(before).last().map(|m| m.start());
-            match (yuan, yen) {
-                (_, None) => "CNY",
-                (None, Some(_)) => "JPY",
-                (Some(a), Some(b)) => {
-                    if b > a {
-                        "JPY"
-                    } else {
-                        "CNY"
-                    }
-                }
-            }
-        }
-        _ => return None,
-    })
 }
 
 /// The first char boundary at or after `i`.
@@ -369,22 +426,25 @@ fn may_start_money(text: &str, tokens: &[Token], i: usize) -> bool {
             }
         }
         TokenKind::Punct => {
-            MONEY_LEAD_BYTES[usize::from(bytes[t.span.start])] && SIGNS.contains(&t.text(text))
+            MONEY_LEAD_BYTES[usize::from(bytes[t.span.start])]
+                && SIGNS.iter().any(|s| s == t.text(text))
         }
         TokenKind::Word => {
             let first = bytes[t.span.start];
             if first.is_ascii_digit() {
                 return true;
             }
-            // The letters before the first non-letter, at most three.
+            // The letters before the first non-letter, no more than the
+            // longest a currency form starts with.
             MONEY_LEAD_BYTES[usize::from(first)] && {
+                let max = *SYMBOL_LETTERS_MAX;
                 let word = &bytes[t.span.start..t.span.end];
                 let n = word
                     .iter()
-                    .take(4)
+                    .take(max + 1)
                     .take_while(|b| b.is_ascii_alphabetic())
                     .count();
-                n <= 3 && SYMBOL_LETTERS.contains(&text[t.span.start..t.span.start + n])
+                n <= max && SYMBOL_LETTERS.contains(&text[t.span.start..t.span.start + n])
             }
         }
     }
@@ -425,7 +485,14 @@ fn money_from(text: &str, caps: &Captures) -> Option<Money> {
         word_number(num)?
     };
     let value = base.times_pow10(scale.map_or(0, scale_exp))?;
-    let currency = currency_of(cur, text, whole.start())?;
+    let table = currencies();
+    // A tight sign (`W1.2tn`) touches its number.
+    if table.place_of(cur) == Some(Place::Tight)
+        && !text[caps.get_group(groups[3])?.end..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let currency = table.currency_of(cur, text, whole.start())?;
     Some(Money {
         span: Span::new(whole.start(), whole.end()),
         value,
@@ -442,6 +509,7 @@ fn money_from(text: &str, caps: &Captures) -> Option<Money> {
 #[inline(never)]
 fn money_candidates(text: &str, tokens: &[Token]) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let lead_or_digit: &[bool; 256] = &MONEY_LEAD_OR_DIGIT;
     // What `may_start_money` asks first, without branches: a number; a
     // lowercase word whose key the number words hold; any other token led
     // by a digit or by a byte a currency sign or code starts with. About one
@@ -451,7 +519,7 @@ fn money_candidates(text: &str, tokens: &[Token]) -> Vec<usize> {
         let number = t.kind == TokenKind::Number;
         let number_word =
             (t.kind == TokenKind::Word) & lower & NUMBER_WORDS.may_contain(t.word_key);
-        let led = !number & !lower & MONEY_LEAD_OR_DIGIT[usize::from(bytes[t.span.start])];
+        let led = !number & !lower & lead_or_digit[usize::from(bytes[t.span.start])];
         number | number_word | led
     });
     out.retain(|&i| may_start_money(text, tokens, i));
@@ -459,7 +527,8 @@ fn money_candidates(text: &str, tokens: &[Token]) -> Vec<usize> {
 }
 
 /// [`MONEY_LEAD_BYTES`] and the ASCII digits.
-static MONEY_LEAD_OR_DIGIT: [bool; 256] = with_ascii_digits(MONEY_LEAD_BYTES);
+static MONEY_LEAD_OR_DIGIT: LazyLock<[bool; 256]> =
+    LazyLock::new(|| with_ascii_digits(*MONEY_LEAD_BYTES));
 
 /// Finds money amounts in `text` (tokenized as `tokens`), in order.
 pub fn find_money(text: &str, tokens: &[Token]) -> Vec<Money> {
@@ -490,8 +559,17 @@ fn find_money_at(text: &str, candidates: &[usize], tokens: &[Token]) -> Vec<Mone
         if text[whole.end()..].starts_with(|c: char| c.is_alphanumeric()) {
             continue;
         }
-        if let Some(m) = money_from(text, &caps) {
-            out.push(m);
+        let Some(mut m) = money_from(text, &caps) else {
+            continue;
+        };
+        if let Some(head) = range_head(text, &m, &caps, out.last()) {
+            out.push(head);
+        }
+        let tail = range_tail(text, &mut m, &caps);
+        out.push(m);
+        if let Some(tail) = tail {
+            searched_to = tail.span.end;
+            out.push(tail);
         }
     }
     // Bracketed conversions: `A (B)` or `A (about B)`.
@@ -511,6 +589,56 @@ fn find_money_at(text: &str, candidates: &[usize], tokens: &[Token]) -> Vec<Mone
         }
     }
     out
+}
+
+/// A range's first bound before an amount with its currency word after it
+/// (`3-4 billion yuan`): the bound shares the amount's scale and currency.
+fn range_head(text: &str, m: &Money, caps: &Captures, last: Option<&Money>) -> Option<Money> {
+    let groups = &MONEY_GROUPS[2];
+    caps.get_group(groups[0])?;
+    let scale = caps.get_group(groups[2]).map(|s| &text[s.range()])?;
+    let lo = floor_boundary(text, m.span.start.saturating_sub(40));
+    let found = RANGE_HEAD.captures(&text[lo..m.span.start])?;
+    let num = found.name("num")?;
+    let span = Span::new(lo + num.start(), lo + num.end());
+    if last.is_some_and(|l| l.span.end > span.start) {
+        return None;
+    }
+    Some(Money {
+        span,
+        value: Decimal::parse(num.as_str())?.times_pow10(scale_exp(scale))?,
+        currency: m.currency,
+        approx: qualifier_before(text, 0, span.start).is_some(),
+        equivalent_of: None,
+    })
+}
+
+/// A range after an amount with a sign and no scale word (`$3-4 billion`,
+/// `$3 to $4 billion`): the amount takes the range's scale word (`$3` alone
+/// would read 3 dollars), and a second bound without its own sign
+/// (`4 billion`) is returned as an amount of the same currency.
+fn range_tail(text: &str, m: &mut Money, caps: &Captures) -> Option<Money> {
+    let groups = &MONEY_GROUPS[1];
+    caps.get_group(groups[0])?;
+    if caps.get_group(groups[2]).is_some() {
+        return None;
+    }
+    let found = RANGE_TAIL.captures(&text[m.span.end..])?;
+    let scale = found.name("scale")?.as_str();
+    m.value = m.value.times_pow10(scale_exp(scale))?;
+    if found.name("sign").is_some() {
+        // `$4 billion` is an amount of its own, found at its sign.
+        return None;
+    }
+    let num = found.name("num")?;
+    let span = Span::new(m.span.end + num.start(), m.span.end + found.get(0)?.end());
+    Some(Money {
+        span,
+        value: Decimal::parse(num.as_str())?.times_pow10(scale_exp(scale))?,
+        currency: m.currency,
+        approx: false,
+        equivalent_of: None,
+    })
 }
 
 /// Finds percentages in `text` (tokenized as `tokens`), in order.
@@ -601,42 +729,33 @@ mod tests {
     use crate::tokenize::tokenize;
 
     #[test]
-    fn candidate_lists_cover_the_regex() {
-        // Every sign or code the regex knows starts a token `may_start_money` accepts.
-        for alt in SYMBOLS.split('|') {
-            let alt = alt.replace('\\', "");
-            let letters: String = alt.chars().take_while(char::is_ascii_alphabetic).collect();
-            if letters.is_empty() {
-                assert!(SIGNS.iter().any(|s| alt.starts_with(s)), "{alt}");
-            } else {
-                assert!(SYMBOL_LETTERS.contains(&letters), "{alt}");
+    fn candidate_lists_cover_the_currency_table() {
+        // Every currency form before the number starts a token `may_start_money`
+        // accepts, and the first token of every form after it follows a number word.
+        for f in &currencies().forms {
+            if f.place.before() {
+                let text = format!("{} 5 million", f.form);
+                let tokens = tokenize(&text);
+                assert!(may_start_money(&text, &tokens, 0), "{:?}", f.form);
+                assert!(
+                    MONEY_LEAD_BYTES[usize::from(f.form.as_bytes()[0])],
+                    "{:?}",
+                    f.form
+                );
+            }
+            if f.place.after() {
+                let text = format!("two million {}", f.form);
+                let tokens = tokenize(&text);
+                assert!(may_start_money(&text, &tokens, 0), "{:?}", f.form);
             }
         }
         for alt in WORD_NUM.split('|') {
             let first = alt.split('\\').next().unwrap_or(alt);
             assert!(NUMBER_WORDS.contains(first), "{alt}");
         }
-        // Every word that can follow a spelled-out number's first word, as a token.
-        let follow = SCALE.split('|').chain(WORDS_AFTER.split('|')).chain(
-            WORD_NUM
-                .split('|')
-                .filter_map(|alt| alt.split_once("\\s+").map(|(_, rest)| rest)),
-        );
-        for alt in follow {
-            let first = alt.split("\\s").next().unwrap_or(alt).replace('\\', "");
-            let first = first.split('(').next().unwrap_or(&first);
-            for form in [first.replace("s?", ""), first.replace("s?", "s")] {
-                let token = tokenize(&form)[0].span;
-                assert!(
-                    AFTER_NUMBER_WORDS.contains(&form[token.start..token.end]),
-                    "{alt}"
-                );
-            }
-        }
-        for list in [SIGNS, SYMBOL_LETTER_LIST] {
-            for w in list {
-                assert!(MONEY_LEAD_BYTES[usize::from(w.as_bytes()[0])], "{w}");
-            }
+        for scale in ["thousand", "lakh", "crore", "Mln", "BLN", "bn", "m"] {
+            let text = format!("two {scale} yuan");
+            assert!(may_start_money(&text, &tokenize(&text), 0), "{scale}");
         }
     }
 
@@ -679,15 +798,15 @@ mod tests {
     /// words after them, the signs and codes, capitalised too, and tokens of
     /// the other kinds.
     fn candidate_probe_words() -> Vec<String> {
-        let lists = [
+        let lists: [&[&str]; 3] = [
             NUMBER_WORD_LIST,
-            AFTER_NUMBER_WORD_LIST,
-            SIGNS,
-            SYMBOL_LETTER_LIST,
+            AFTER_NUMBER_WORDS.words(),
+            SYMBOL_LETTERS.words(),
         ];
         let mut words: Vec<String> = lists
             .iter()
-            .flat_map(|l| l.iter())
+            .flat_map(|l| l.iter().copied())
+            .chain(SIGNS.iter().map(String::as_str))
             .flat_map(|w| {
                 [
                     w.to_string(),
@@ -753,6 +872,97 @@ mod tests {
             &'a [(&'a str, &'a str, &'a str, bool, Option<usize>)],
         );
         let rows: &[Row] = &[
+            // Every sign and word of SPEC §3.
+            (
+                "Jio raised Rs 4.62 lakh crore; shares at Rs 443.10 apiece",
+                &[
+                    ("Rs 4.62 lakh crore", "4620000000000", "INR", false, None),
+                    ("Rs 443.10", "443.1", "INR", false, None),
+                ],
+            ),
+            (
+                "Rs 3,782 crore, ₹500 crore and 2 lakh rupees",
+                &[
+                    ("Rs 3,782 crore", "37820000000", "INR", false, None),
+                    ("₹500 crore", "5000000000", "INR", false, None),
+                    ("2 lakh rupees", "200000", "INR", false, None),
+                ],
+            ),
+            (
+                "Samsung made W1.2tn (US$1=W1,121), or 3 trillion won and ₩5bn",
+                &[
+                    ("W1.2tn", "1200000000000", "KRW", false, None),
+                    ("US$1", "1", "USD", false, None),
+                    ("W1,121", "1121", "KRW", false, None),
+                    ("3 trillion won", "3000000000000", "KRW", false, None),
+                    ("₩5bn", "5000000000", "KRW", false, None),
+                ],
+            ),
+            (
+                "Aramco paid SR123.39 per share, 5 billion riyals, Dh5bn and 2 million dirhams",
+                &[
+                    ("SR123.39", "123.39", "SAR", false, None),
+                    ("5 billion riyals", "5000000000", "SAR", false, None),
+                    ("Dh5bn", "5000000000", "AED", false, None),
+                    ("2 million dirhams", "2000000", "AED", false, None),
+                ],
+            ),
+            (
+                "R$3 billion, 2 billion reais, C$4m, A$5m and NT$6m",
+                &[
+                    ("R$3 billion", "3000000000", "BRL", false, None),
+                    ("2 billion reais", "2000000000", "BRL", false, None),
+                    ("C$4m", "4000000", "CAD", false, None),
+                    ("A$5m", "5000000", "AUD", false, None),
+                    ("NT$6m", "6000000", "TWD", false, None),
+                ],
+            ),
+            (
+                "5 billion Swiss francs, 69,188 million Chinese yuan and 40 million pounds sterling",
+                &[
+                    ("5 billion Swiss francs", "5000000000", "CHF", false, None),
+                    ("69,188 million Chinese yuan", "69188000000", "CNY", false, None),
+                    ("40 million pounds sterling", "40000000", "GBP", false, None),
+                ],
+            ),
+            (
+                "$853 Mln, 10 bln euros and 2 million Indian rupees",
+                &[
+                    ("$853 Mln", "853000000", "USD", false, None),
+                    ("10 bln euros", "10000000000", "EUR", false, None),
+                    ("2 million Indian rupees", "2000000", "INR", false, None),
+                ],
+            ),
+            (
+                "a deal of $3-4 billion, or $3 to $4 billion, or 3-4 billion yuan",
+                &[
+                    ("$3", "3000000000", "USD", false, None),
+                    ("4 billion", "4000000000", "USD", false, None),
+                    ("$3", "3000000000", "USD", false, None),
+                    ("$4 billion", "4000000000", "USD", false, None),
+                    ("3", "3000000000", "CNY", false, None),
+                    ("4 billion yuan", "4000000000", "CNY", false, None),
+                ],
+            ),
+            (
+                "In Japan, Toyota said its profit rose to ¥300 billion; 2 billion yen",
+                &[
+                    ("¥300 billion", "300000000000", "JPY", false, None),
+                    ("2 billion yen", "2000000000", "JPY", false, None),
+                ],
+            ),
+            (
+                "HK$500, S$2m, RM2.5m, £3bn, USD 5 million and 5 million EUR",
+                &[
+                    ("HK$500", "500", "HKD", false, None),
+                    ("S$2m", "2000000", "SGD", false, None),
+                    ("RM2.5m", "2500000", "MYR", false, None),
+                    ("£3bn", "3000000000", "GBP", false, None),
+                    ("USD 5 million", "5000000", "USD", false, None),
+                    ("5 million EUR", "5000000", "EUR", false, None),
+                ],
+            ),
+            ("World War 2 and W 5 and TOP 10", &[]),
             (
                 "a fine of 18.2 billion yuan ($2.8 billion) against",
                 &[

@@ -13,7 +13,7 @@ use crate::dates::DateTagger;
 use crate::dct::DctDetector;
 use crate::document::Document;
 use crate::entities::EntityTagger;
-use crate::error::{GazetteerError, TokenizerError};
+use crate::error::{GazetteerError, LexiconError, TokenizerError};
 use crate::gazetteer::Gazetteer;
 use crate::input::InputDoc;
 use crate::money::MoneyTagger;
@@ -33,6 +33,9 @@ pub enum BuildError {
     /// The tokenizer could not be loaded.
     #[error(transparent)]
     Tokenizer(#[from] TokenizerError),
+    /// A lexicon file is invalid.
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
 }
 
 /// Default `--max-doc-bytes`: 16 MiB (news articles are kilobytes; this bounds memory).
@@ -97,6 +100,7 @@ impl PipelineBuilder {
 
     /// Loads gazetteers and compiles every automaton and pattern.
     pub fn build(self) -> Result<Pipeline, BuildError> {
+        crate::money::check_lexicon()?;
         let mut gazetteer = if self.no_builtin {
             Gazetteer::default()
         } else {
