@@ -53,32 +53,85 @@ const WEEKDAY: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday
 const NUMWORD: &str = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|a|an|[0-9]{1,3}(?:\.[0-9]+)?";
 const UNIT: &str = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?";
 
+/// The date forms of [`DATE_FORMS`], in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateForm {
+    /// `iso`
+    Iso,
+    /// `mdy`
+    MonthDayYear,
+    /// `dmy`
+    DayMonthYear,
+    /// `md`
+    MonthDay,
+    /// `dm`
+    DayMonth,
+    /// `my`
+    MonthYear,
+    /// `part`
+    PartOfYear,
+    /// `qtr`
+    Quarter,
+    /// `fiscal 2019`, `FY2019`, `the 2018 fiscal year`
+    FiscalYear,
+    /// `H1 2023`, `the first half of 2023`
+    Half,
+    /// `summer of 2022`
+    Season,
+    /// `dec`
+    Decade,
+    /// `ago`
+    Ago,
+    /// `durq`
+    QualifiedDuration,
+    /// `rel`
+    Relative,
+    /// `39-year-old`
+    Age,
+    /// `long`
+    LongAdjective,
+    /// `dur`
+    Duration,
+    /// `deix`
+    Deictic,
+    /// `wd`
+    Weekday,
+    /// `mo`
+    Month,
+    /// `yr`
+    Year,
+}
+
 /// How many forms [`DATE_FORMS`] lists.
-const FORMS: usize = 18;
+const FORMS: usize = 22;
 
 /// The date forms, one pattern each, longest first: where several match at
 /// the same start, the first listed wins (leftmost-first, as in one
 /// alternation). Group names are unique across forms.
-static DATE_FORMS: LazyLock<[(&str, String); FORMS]> = LazyLock::new(|| {
+static DATE_FORMS: LazyLock<[(DateForm, String); FORMS]> = LazyLock::new(|| {
     [
-        ("iso", r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}(?-u:\b)".to_string()),
-        ("mdy", format!(r"(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b)")),
-        ("dmy", format!(r"(?:(?P<wd2>{WEEKDAY}),?\s+)?(?-u:\b)(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>[0-9]{{4}})(?-u:\b)")),
-        ("md", format!(r"(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b)")),
-        ("dm", format!(r"(?-u:\b)(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})(?-u:\b)")),
-        ("my", format!(r"(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>[0-9]{{4}})(?-u:\b)")),
-        ("part", r"(?-u:\b)(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>[0-9]{4})(?-u:\b)".to_string()),
-        ("qtr", r"(?-u:\b)(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>[0-9]{4}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<qy2>[0-9]{4}))?|(?P<qy3>[0-9]{4})\s+Q(?P<q3>[1-4]))(?-u:\b)".to_string()),
-        ("dec", r"(?-u:\b)(?P<decd>[0-9]{3})0s(?-u:\b)".to_string()),
-        ("ago", format!(r"(?-u:\b)(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago(?-u:\b)")),
-        ("durq", format!(r"(?-u:\b)(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})(?-u:\b)")),
-        ("rel", r"(?-u:\b)(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend)(?-u:\b)".to_string()),
-        ("long", r"(?-u:\b)(?P<longu>year|month|week|day)-long(?-u:\b)".to_string()),
-        ("dur", format!(r"(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b)")),
-        ("deix", r"(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b)".to_string()),
-        ("wd", format!(r"(?-u:\b)(?:{WEEKDAY})(?-u:\b)")),
-        ("mo", format!(r"(?-u:\b)(?:{MONTH_FULL})(?-u:\b)")),
-        ("yr", r"(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b)".to_string()),
+        (DateForm::Iso, r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}(?-u:\b)".to_string()),
+        (DateForm::MonthDayYear, format!(r"(?:(?P<wd1>{WEEKDAY}),?\s+)?(?P<m1>{MONTH})\s+(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>[0-9]{{4}})(?-u:\b)")),
+        (DateForm::DayMonthYear, format!(r"(?:(?P<wd2>{WEEKDAY}),?\s+)?(?-u:\b)(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})\s+(?P<y2>[0-9]{{4}})(?-u:\b)")),
+        (DateForm::MonthDay, format!(r"(?:(?P<wd3>{WEEKDAY}),?\s+)?(?P<m3>{MONTH})\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?(?-u:\b)")),
+        (DateForm::DayMonth, format!(r"(?-u:\b)(?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?P<m4>{MONTH})(?-u:\b)")),
+        (DateForm::MonthYear, format!(r"(?P<m5>{MONTH})\s+(?:of\s+)?(?P<y5>[0-9]{{4}})(?-u:\b)")),
+        (DateForm::PartOfYear, r"(?-u:\b)(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s](?P<y6>[0-9]{4})(?-u:\b)".to_string()),
+        (DateForm::Quarter, r"(?-u:\b)(?:Q(?P<q1>[1-4])(?:\s+(?P<qy1>[0-9]{4}))?|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]quarter(?:\s+of\s+(?P<qy2>[0-9]{4}))?|(?P<qy3>[0-9]{4})\s+Q(?P<q3>[1-4]))(?-u:\b)".to_string()),
+        (DateForm::FiscalYear, r"(?-u:\b)(?:[Ff]iscal(?:\s+year)?\s+(?P<fy1>[0-9]{4})|FY\s?(?P<fy2>[0-9]{4}|[0-9]{2})|(?P<fy3>[0-9]{4})\s+fiscal\s+year)(?-u:\b)".to_string()),
+        (DateForm::Half, r"(?-u:\b)(?:H(?P<h1>[12])\s+(?P<hy1>[0-9]{4})|(?P<ho>first|second)\s+half\s+of\s+(?P<hy2>[0-9]{4})|(?P<hy3>[0-9]{4})\s+H(?P<h3>[12]))(?-u:\b)".to_string()),
+        (DateForm::Season, r"(?-u:\b)(?P<sn>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?(?P<sy>[0-9]{4})(?-u:\b)".to_string()),
+        (DateForm::Decade, r"(?-u:\b)(?P<decd>[0-9]{3})0s(?-u:\b)".to_string()),
+        (DateForm::Ago, format!(r"(?-u:\b)(?P<agon>{NUMWORD})\s+(?P<agou>years?|months?|weeks?|days?)\s+ago(?-u:\b)")),
+        (DateForm::QualifiedDuration, format!(r"(?-u:\b)(?:[Nn]ext|[Pp]ast|[Ll]ast|[Pp]revious|[Cc]oming|[Ff]irst)\s+(?P<dqn>{NUMWORD})\s+(?P<dqu>{UNIT})(?-u:\b)")),
+        (DateForm::Relative, r"(?-u:\b)(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?P<relq>[Tt]his|[Ll]ast|[Nn]ext|[Pp]ast|[Cc]oming)\s+(?P<relu>week|month|year|quarter|weekend|decade)(?-u:\b)".to_string()),
+        (DateForm::Age, format!(r"(?-u:\b)(?P<agen>{NUMWORD})[\s-](?P<ageu>year|month|week|day)s?-old(?-u:\b)")),
+        (DateForm::LongAdjective, r"(?-u:\b)(?P<longu>year|month|week|day)-long(?-u:\b)".to_string()),
+        (DateForm::Duration, format!(r"(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b)")),
+        (DateForm::Deictic, r"(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b)".to_string()),
+        (DateForm::Weekday, format!(r"(?-u:\b)(?:{WEEKDAY})(?-u:\b)")),
+        (DateForm::Month, format!(r"(?-u:\b)(?:{MONTH_FULL})(?-u:\b)")),
+        (DateForm::Year, r"(?-u:\b)(?:1[6-9]|20)[0-9]{2}(?-u:\b)".to_string()),
     ]
 });
 
@@ -122,6 +175,21 @@ const OTHER_START_WORDS: &[&str] = &[
     "yesterday",
     "Tomorrow",
     "tomorrow",
+    "fiscal",
+    "Fiscal",
+    "FY",
+    "H1",
+    "H2",
+    "spring",
+    "Spring",
+    "summer",
+    "Summer",
+    "autumn",
+    "Autumn",
+    "fall",
+    "Fall",
+    "winter",
+    "Winter",
 ];
 
 /// The words a date form can start with (besides digit-led tokens and
@@ -170,7 +238,11 @@ fn may_start_date(
     let bytes = text.as_bytes();
     // `36Kr`, `4bn`: words led by a digit; `Q3` (a lowercase word is
     // neither, and most words are lowercase: their text is not read).
-    if !t.shape.lower_initial() && DIGIT_OR_Q[usize::from(bytes[t.span.start])] {
+    let first = bytes[t.span.start];
+    if !t.shape.lower_initial()
+        && DIGIT_OR_Q[usize::from(first)]
+        && (first != b'F' || text[t.span.start..].starts_with("FY"))
+    {
         return true;
     }
     if start_words.contains_token(t, text) {
@@ -222,7 +294,7 @@ fn form_regex(k: usize) -> &'static meta::Regex {
 /// One match of [`DATE_RE`]: its form and, for forms with groups, their spans.
 struct DateMatch<'t> {
     text: &'t str,
-    form: &'static str,
+    form: DateForm,
     span: Span,
     /// The form's regex and the groups it resolved, for forms with groups.
     caps: Option<(&'t meta::Regex, &'t Captures)>,
@@ -464,6 +536,11 @@ fn future_tense(doc: &Document, span: Span) -> bool {
     while !doc.text.is_char_boundary(start) {
         start += 1;
     }
+    // Its own clause: `X will pay …, a premium to its price on Friday` is the
+    // past Friday.
+    if let Some(comma) = doc.text[start..span.start].rfind([',', ';']) {
+        start += comma + 1;
+    }
     doc.text[start..span.start]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .any(|w| FUTURE_CUES.contains(w))
@@ -575,196 +652,248 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
         })
     };
     let after = &text[span.end..];
-    if form == "iso" {
-        let v = crate::dct::parse_iso_date(m.whole())?;
-        return date(Some(iso_date(v)));
-    }
-    if form == "mdy" {
-        return date(Some(date_value(
+    match form {
+        DateForm::Iso => {
+            let v = crate::dct::parse_iso_date(m.whole())?;
+            date(Some(iso_date(v)))
+        }
+        DateForm::MonthDayYear => date(Some(date_value(
             g("y1")?,
             month_number(g("m1")?)?,
             g("d1")?,
-        )?));
-    }
-    if form == "dmy" {
-        return date(Some(date_value(
+        )?)),
+        DateForm::DayMonthYear => date(Some(date_value(
             g("y2")?,
             month_number(g("m2")?)?,
             g("d2")?,
-        )?));
-    }
-    if form == "md" {
-        // `May 8 million` is not a date; a month needs a real day number.
-        if after.starts_with(|c: char| {
-            c.is_ascii_digit() || c == ',' && after[1..].starts_with(|c: char| c.is_ascii_digit())
-        }) || after.trim_start().starts_with(['%', '$'])
-        {
-            return None;
+        )?)),
+        DateForm::MonthDay => {
+            // `May 8 million` is not a date; a month needs a real day number.
+            if after.starts_with(|c: char| {
+                c.is_ascii_digit()
+                    || c == ',' && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            }) || after.trim_start().starts_with(['%', '$'])
+            {
+                return None;
+            }
+            date(r.yearless(span, month_number(g("m3")?)?, Some(day_number(g("d3")?)?)))
         }
-        return date(r.yearless(span, month_number(g("m3")?)?, Some(day_number(g("d3")?)?)));
-    }
-    if form == "dm" {
-        return date(r.yearless(span, month_number(g("m4")?)?, Some(day_number(g("d4")?)?)));
-    }
-    if form == "my" {
-        let m = month_number(g("m5")?)?;
-        return date(Some(format!("{}-{m:02}", g("y5")?)));
-    }
-    if form == "part" {
-        return date(Some(g("y6")?.to_string()));
-    }
-    if form == "qtr" {
-        let q: u32 = match (g("q1"), g("qo"), g("q3")) {
-            (Some(q), _, _) | (_, _, Some(q)) => q.parse().ok()?,
-            (_, Some(o), _) => match &o[..1] {
-                "f" if o.starts_with("fi") => 1,
-                "s" => 2,
-                "t" => 3,
-                "f" => 4,
-                "1" => 1,
-                "2" => 2,
-                "3" => 3,
-                _ => 4,
-            },
-            _ => return None,
-        };
-        let year = g("qy1").or(g("qy2")).or(g("qy3"));
-        return date(match (year, r.dct) {
-            (Some(y), _) => Some(format!("{y}-Q{q}")),
-            (None, Some(d)) => Some(format!("{}-Q{q}", d.year())),
-            (None, None) => None,
-        });
-    }
-    if form == "dec" {
-        return date(Some(g("decd")?.to_string()));
-    }
-    if form == "ago" {
-        let n = number_word(g("agon")?)?;
-        return date(r.ago(n, g("agou")?));
-    }
-    if form == "durq" {
-        let n = number_word(g("dqn")?)?;
-        return Some(Timex {
-            span,
-            kind: TimexType::Duration,
-            value: duration_value(n, g("dqu")?),
-        });
-    }
-    if form == "rel" {
-        let q = g("relq")?;
-        let unit = g("relu")?;
-        if q.eq_ignore_ascii_case("past") || q.eq_ignore_ascii_case("coming") && unit != "weekend" {
-            // `the past year`, `the coming month`: a length of time.
-            return Some(Timex {
+        DateForm::DayMonth => {
+            date(r.yearless(span, month_number(g("m4")?)?, Some(day_number(g("d4")?)?)))
+        }
+        DateForm::MonthYear => {
+            let m = month_number(g("m5")?)?;
+            date(Some(format!("{}-{m:02}", g("y5")?)))
+        }
+        DateForm::PartOfYear => date(Some(g("y6")?.to_string())),
+        DateForm::Quarter => {
+            let q: u32 = match (g("q1"), g("qo"), g("q3")) {
+                (Some(q), _, _) | (_, _, Some(q)) => q.parse().ok()?,
+                (_, Some(o), _) => match &o[..1] {
+                    "f" if o.starts_with("fi") => 1,
+                    "s" => 2,
+                    "t" => 3,
+                    "f" => 4,
+                    "1" => 1,
+                    "2" => 2,
+                    "3" => 3,
+                    _ => 4,
+                },
+                _ => return None,
+            };
+            let year = g("qy1").or(g("qy2")).or(g("qy3"));
+            date(match (year, r.dct) {
+                (Some(y), _) => Some(format!("{y}-Q{q}")),
+                (None, Some(d)) => Some(format!("{}-Q{q}", d.year())),
+                (None, None) => None,
+            })
+        }
+        DateForm::FiscalYear => {
+            let year = match (g("fy1").or(g("fy3")), g("fy2")) {
+                (Some(y), _) => y.to_string(),
+                (None, Some(y)) if y.len() == 2 => format!("20{y}"),
+                (None, Some(y)) => y.to_string(),
+                (None, None) => return None,
+            };
+            date(Some(format!("FY{year}")))
+        }
+        DateForm::Half => {
+            let h = match (g("h1").or(g("h3")), g("ho")) {
+                (Some(h), _) => h,
+                (None, Some("first")) => "1",
+                (None, _) => "2",
+            };
+            let year = g("hy1").or(g("hy2")).or(g("hy3"))?;
+            date(Some(format!("{year}-H{h}")))
+        }
+        DateForm::Season => {
+            let season = match g("sn")?.to_ascii_lowercase().as_str() {
+                "spring" => "SP",
+                "summer" => "SU",
+                "winter" => "WI",
+                _ => "FA",
+            };
+            date(Some(format!("{}-{season}", g("sy")?)))
+        }
+        DateForm::Age => {
+            let n = number_word(g("agen")?)?;
+            Some(Timex {
                 span,
                 kind: TimexType::Duration,
-                value: duration_value(1.0, unit),
-            });
+                value: duration_value(n, g("ageu")?),
+            })
         }
-        return date(r.relative(q, unit));
-    }
-    if form == "long" {
-        return Some(Timex {
+        DateForm::Decade => date(Some(g("decd")?.to_string())),
+        DateForm::Ago => {
+            let n = number_word(g("agon")?)?;
+            date(r.ago(n, g("agou")?))
+        }
+        DateForm::QualifiedDuration => {
+            let n = number_word(g("dqn")?)?;
+            Some(Timex {
+                span,
+                kind: TimexType::Duration,
+                value: duration_value(n, g("dqu")?),
+            })
+        }
+        DateForm::Relative => {
+            let q = g("relq")?;
+            let unit = g("relu")?;
+            if q.eq_ignore_ascii_case("past")
+                || q.eq_ignore_ascii_case("coming") && unit != "weekend"
+            {
+                // `the past year`, `the coming month`: a length of time.
+                return Some(Timex {
+                    span,
+                    kind: TimexType::Duration,
+                    value: duration_value(1.0, unit),
+                });
+            }
+            date(r.relative(q, unit))
+        }
+        DateForm::LongAdjective => Some(Timex {
             span,
             kind: TimexType::Duration,
             value: duration_value(1.0, g("longu")?),
-        });
-    }
-    if form == "dur" {
-        let unit = g("du")?;
-        let n_str = g("dn")?;
-        // Ages (`30-year-old`), rates (`once a year`), `a day` as an article.
-        // `a year earlier`: relative to another event, neither a length nor a date we can place.
-        let relative_to_event = [" earlier", " later", " before", " after", " prior"]
-            .iter()
-            .any(|w| after.starts_with(w));
-        if after.starts_with("-old") || after.starts_with(" old") || relative_to_event {
-            return None;
-        }
-        let prev = words_before(text, span.start, 1);
-        if prev
-            .first()
-            .is_some_and(|w| matches!(*w, "once" | "twice" | "per" | "times" | "every" | "each"))
-        {
-            return None;
-        }
-        if after.starts_with("-long") {
-            // `a year-long probe`: the adjective is the duration.
-            let unit_start = m.group("du")?.start;
-            return Some(Timex {
-                span: Span::new(unit_start, span.end + "-long".len()),
+        }),
+        DateForm::Duration => {
+            let unit = g("du")?;
+            let n_str = g("dn")?;
+            // Ages (`30-year-old`), rates (`once a year`), `a day` as an article.
+            // `a year earlier`: relative to another event, neither a length nor a date we can place.
+            // `a year later`: a date on the text's last year (`anchored_relative`);
+            // `a day before` stays a length of time (SPEC §5).
+            let relative_to_event = [" earlier", " later"].iter().any(|w| after.starts_with(w));
+            if unit.starts_with("quarter") && after.starts_with(" of") {
+                // `a quarter of its staff`: a fraction.
+                return None;
+            }
+            // `six months old` is the duration `six months` (SPEC §5); `six-month-old`
+            // is the age form's.
+            if after.starts_with("-old") || relative_to_event {
+                return None;
+            }
+            let prev = words_before(text, span.start, 1);
+            if prev.first().is_some_and(|w| {
+                matches!(*w, "once" | "twice" | "per" | "times" | "every" | "each")
+            }) {
+                return None;
+            }
+            if after.starts_with("-long") {
+                // `a year-long probe`: the adjective is the duration.
+                let unit_start = m.group("du")?.start;
+                return Some(Timex {
+                    span: Span::new(unit_start, span.end + "-long".len()),
+                    kind: TimexType::Duration,
+                    value: duration_value(1.0, unit),
+                });
+            }
+            // `a day` is an article and a noun, but `a day before` a length (SPEC §5).
+            let before_event = [" before", " after", " prior"]
+                .iter()
+                .any(|w| after.starts_with(w));
+            if matches!(n_str, "a" | "an")
+                && !matches!(unit, "decade" | "year" | "month" | "week" | "quarter")
+                && !(before_event && unit == "day")
+            {
+                return None;
+            }
+            let n = number_word(n_str)?;
+            Some(Timex {
+                span,
                 kind: TimexType::Duration,
-                value: duration_value(1.0, unit),
-            });
-        }
-        if matches!(n_str, "a" | "an")
-            && !matches!(unit, "decade" | "year" | "month" | "week" | "quarter")
-        {
-            return None;
-        }
-        let n = number_word(n_str)?;
-        return Some(Timex {
-            span,
-            kind: TimexType::Duration,
-            value: duration_value(n, unit),
-        });
-    }
-    if form == "deix" {
-        let delta = match m.whole().to_ascii_lowercase().as_str() {
-            "yesterday" => -1,
-            "tomorrow" => 1,
-            _ => 0,
-        };
-        return date(r.dct.map(|d| iso_date(d + Duration::days(delta))));
-    }
-    if form == "wd" {
-        // `Sunday Times`, `Cyber Monday Sale`: part of a name.
-        let next_word = after.trim_start_matches(' ');
-        let next_cap = after.starts_with(' ')
-            && next_word.starts_with(|c: char| c.is_uppercase())
-            && month_number(
-                next_word
-                    .split(|c: char| !c.is_alphabetic())
-                    .next()
-                    .unwrap_or(""),
-            )
-            .is_none();
-        let prev_cap = words_before(text, span.start, 1).first().is_some_and(|w| {
-            w.starts_with(|c: char| c.is_uppercase()) && !crate::lexicon::NON_NAME_WORDS.contains(w)
-        }) && text[..span.start].ends_with(' ');
-        if next_cap || prev_cap {
-            return None;
-        }
-        return date(r.weekday(span, weekday_of(m.whole())?));
-    }
-    if form == "mo" {
-        let name = m.whole();
-        let m = month_number(name)?;
-        // `May` and `March` are also verbs; every month needs a date context.
-        let ok = prev_word_is_preposition(text, span.start)
-            || (!matches!(name, "May" | "March") && after.starts_with([',', '.', ';']));
-        if !ok {
-            return None;
-        }
-        return date(r.yearless(span, m, None));
-    }
-    if form == "yr" {
-        let before = text[..span.start].chars().next_back();
-        if matches!(before, Some('$' | '€' | '£' | '¥' | '#' | '.' | ',' | '-'))
-            || after.starts_with(|c: char| {
-                c == '%' || c == '.' && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                value: duration_value(n, unit),
             })
-        {
-            return None;
         }
-        let follows_punct = after.is_empty()
-            || after.starts_with([',', '.', ';', ':', ')', '!', '?', '\n', '\r', '"', '”', '’']);
-        if !(prev_word_is_preposition(text, span.start) || follows_punct) {
-            return None;
+        DateForm::Deictic => {
+            let delta = match m.whole().to_ascii_lowercase().as_str() {
+                "yesterday" => -1,
+                "tomorrow" => 1,
+                _ => 0,
+            };
+            date(r.dct.map(|d| iso_date(d + Duration::days(delta))))
         }
-        return date(Some(m.whole().to_string()));
+        DateForm::Weekday => {
+            // `Sunday Times`, `Cyber Monday Sale`: part of a name.
+            let next_word = after.trim_start_matches(' ');
+            let next_cap = after.starts_with(' ')
+                && next_word.starts_with(|c: char| c.is_uppercase())
+                && month_number(
+                    next_word
+                        .split(|c: char| !c.is_alphabetic())
+                        .next()
+                        .unwrap_or(""),
+                )
+                .is_none();
+            let prev_cap = words_before(text, span.start, 1).first().is_some_and(|w| {
+                w.starts_with(|c: char| c.is_uppercase())
+                    && !crate::lexicon::NON_NAME_WORDS.contains(w)
+            }) && text[..span.start].ends_with(' ');
+            if next_cap || prev_cap {
+                return None;
+            }
+            date(r.weekday(span, weekday_of(m.whole())?))
+        }
+        DateForm::Month => {
+            let name = m.whole();
+            let m = month_number(name)?;
+            // `May` and `March` are also verbs; every month needs a date context.
+            let ok = prev_word_is_preposition(text, span.start)
+                || (!matches!(name, "May" | "March") && after.starts_with([',', '.', ';']));
+            if !ok {
+                return None;
+            }
+            // `August last year`: one date, the month of the year named after it.
+            let year_after = [(" last year", -1), (" this year", 0), (" next year", 1)]
+                .into_iter()
+                .find(|(w, _)| after.starts_with(w));
+            if let Some((words, step)) = year_after {
+                return Some(Timex {
+                    span: Span::new(span.start, span.end + words.len()),
+                    kind: TimexType::Date,
+                    value: r.dct.map(|d| format!("{}-{m:02}", d.year() + step)),
+                });
+            }
+            date(r.yearless(span, m, None))
+        }
+        DateForm::Year => {
+            let before = text[..span.start].chars().next_back();
+            if matches!(before, Some('$' | '€' | '£' | '¥' | '#' | '.' | ',' | '-'))
+                || after.starts_with(|c: char| {
+                    c == '%' || c == '.' && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                })
+            {
+                return None;
+            }
+            let follows_punct = after.is_empty()
+                || after
+                    .starts_with([',', '.', ';', ':', ')', '!', '?', '\n', '\r', '"', '”', '’']);
+            if !(prev_word_is_preposition(text, span.start) || follows_punct) {
+                return None;
+            }
+            date(Some(m.whole().to_string()))
+        }
     }
-    None
 }
 
 /// The matches of [`DATE_RE`] a scan of the whole text would find, left to
@@ -810,10 +939,11 @@ fn date_candidates(doc: &Document) -> Vec<usize> {
     out
 }
 
-/// The bytes that can lead a word that starts a date (`36Kr`, `Q3`).
+/// The bytes that can lead a word that starts a date (`36Kr`, `Q3`, `FY24`).
 const DIGIT_OR_Q: [bool; 256] = {
     let mut table = with_ascii_digits([false; 256]);
     table[b'Q' as usize] = true;
+    table[b'F' as usize] = true;
     table
 };
 
@@ -821,6 +951,110 @@ const DIGIT_OR_Q: [bool; 256] = {
 /// digit or `Q` can start a date only with one of them.
 static DATE_WORD_KEYS: LazyLock<KeyFilter> =
     LazyLock::new(|| KeyFilter::of(&[DATE_START_WORDS.words(), NUMBER_WORDS.words()]));
+
+/// The year a value names (`2016`, `2016-05-08`, `2016-Q2`), if it names one.
+fn year_of_value(v: &str) -> Option<i32> {
+    let year = v.get(..4)?;
+    (year.bytes().all(|b| b.is_ascii_digit()) && v.get(4..5).is_none_or(|c| c == "-"))
+        .then(|| year.parse().ok())
+        .flatten()
+}
+
+/// `a year later`, `two years earlier`: a date anchored on the last year the
+/// text gave (SPEC §5: `launched in 2016 and expanded a year later` → `2017`).
+fn anchored_relative(doc: &Document, m: &DateMatch, anchor: Option<i32>) -> Option<Timex> {
+    if m.form != DateForm::Duration || m.g("du")?.trim_end_matches('s') != "year" {
+        return None;
+    }
+    let after = &doc.text[m.span.end..];
+    let (word, sign) = [(" later", 1), (" earlier", -1)]
+        .into_iter()
+        .find(|(w, _)| after.starts_with(w))?;
+    let n = number_word(m.g("dn")?)?;
+    if n.fract() != 0.0 {
+        return None;
+    }
+    let year = i64::from(anchor?) + sign * n as i64;
+    Some(Timex {
+        span: Span::new(m.span.start, m.span.end + word.len()),
+        kind: TimexType::Date,
+        value: (1000..=9999).contains(&year).then(|| year.to_string()),
+    })
+}
+
+/// Qualifiers a duration's span takes in (SPEC §5: `nearly eight years`).
+const DURATION_QUALIFIERS: &[&str] = &[
+    "almost",
+    "nearly",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "over",
+    "barely",
+    "just",
+    "some",
+    "more than",
+    "less than",
+    "at least",
+    "up to",
+    "well over",
+    "fewer than",
+];
+
+/// Words a date's span takes in before it (SPEC §5: `late last month`,
+/// `end-March`, `next Thursday`).
+const DATE_PREFIXES: &[&str] = &["late", "early", "mid", "end"];
+
+/// Widens a date or duration over the qualifier or part word just before it.
+fn extend_left(doc: &Document, t: &mut Timex) {
+    let text = doc.text.as_str();
+    let before = &text[..t.span.start];
+    let prefix_len = |words: &[&str], joiners: &[&str]| {
+        words.iter().find_map(|w| {
+            joiners.iter().find_map(|j| {
+                let tail = format!("{w}{j}");
+                let at = before.len().checked_sub(tail.len())?;
+                let piece = before.get(at..)?;
+                let clean = !before[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric());
+                (piece.eq_ignore_ascii_case(&tail) && clean).then_some(tail.len())
+            })
+        })
+    };
+    match t.kind {
+        TimexType::Duration => {
+            if let Some(n) = prefix_len(DURATION_QUALIFIERS, &[" "]) {
+                t.span.start -= n;
+            }
+        }
+        TimexType::Date => {
+            if let Some(n) = prefix_len(DATE_PREFIXES, &[" ", "-"]) {
+                t.span.start -= n;
+            } else if let Some(n) = prefix_len(&["next", "last", "this"], &[" "])
+                && weekday_of(&text[t.span.start..t.span.end]).is_some()
+                && t.span.end - t.span.start <= "Wednesday".len()
+            {
+                let word = &before[before.len() - n..before.len() - 1];
+                t.span.start -= n;
+                if let (Some(dct), Some(wd)) =
+                    (doc.dct, weekday_of(&text[t.span.start + n..t.span.end]))
+                {
+                    let today = i64::from(dct.weekday().num_days_from_monday());
+                    let target = i64::from(wd.num_days_from_monday());
+                    let delta = match word.to_ascii_lowercase().as_str() {
+                        "next" => (target - today).rem_euclid(7).max(1),
+                        "last" => -((today - target).rem_euclid(7).max(1)),
+                        _ => target - today,
+                    };
+                    t.value = Some(iso_date(dct + Duration::days(delta)));
+                }
+            }
+        }
+    }
+}
 
 /// Finds dates and durations in `doc` (needs sentences and `dct`).
 pub fn find_dates(doc: &Document) -> Vec<Timex> {
@@ -862,10 +1096,16 @@ pub fn find_dates(doc: &Document) -> Vec<Timex> {
             span: Span::new(found.start(), found.end()),
             caps,
         };
-        if let Some(t) = timex_of(doc, &m)
-            && !taken.iter().any(|s| s.overlaps(&t.span))
-        {
-            out.push(t);
+        let anchor = out
+            .iter()
+            .rev()
+            .find_map(|t| t.value.as_deref().and_then(year_of_value));
+        let found = timex_of(doc, &m).or_else(|| anchored_relative(doc, &m, anchor));
+        if let Some(mut t) = found {
+            extend_left(doc, &mut t);
+            if !taken.iter().any(|s| s.overlaps(&t.span)) {
+                out.push(t);
+            }
         }
     }
     let keep = resolve_overlaps(&out, |t| t.span, |_| 0);
