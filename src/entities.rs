@@ -27,10 +27,6 @@ use std::borrow::Cow;
 
 use foldhash::{HashMap, HashMapExt};
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, MatchKind};
-
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
 use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
@@ -65,7 +61,13 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone)]
 pub struct EntityTagger {
     gazetteer: Gazetteer,
-    automaton: NFA,
+    /// Every alias surface, by pattern index.
+    surfaces: Vec<Box<str>>,
+    /// The patterns by the text of their first token, longest surface first:
+    /// an alias on word boundaries starts where a token equal to its own
+    /// first token starts (see `new`), so one look-up finds the few aliases
+    /// that can start at a token.
+    by_first_token: HashMap<Box<str>, Box<[u32]>>,
     /// Bytes some alias starts with: only positions holding one are searched.
     first_bytes: [bool; 256],
     /// Every alias starts with a letter or digit.
@@ -349,25 +351,18 @@ impl EntityTagger {
                 targets[idx].push((entry, needs_intro));
             }
         }
-        // Searches are anchored at the starts of words (see `gazetteer_candidates`),
-        // so no failure transitions are taken and each walk touches a few
-        // shallow states. The contiguous NFA walks them as fast as a full DFA
-        // (measured) with 14 MB less memory and a quicker start.
-        let automaton = aho_corasick::nfa::contiguous::Builder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&surfaces)
-            .map_err(|e| GazetteerError::Invalid {
-                origin: "gazetteers".into(),
-                line: 0,
-                message: format!("cannot compile aliases: {e}"),
-            })?;
         let word_initial = surfaces
             .iter()
             .all(|s| s.chars().next().is_some_and(char::is_alphanumeric));
         let mut first_bytes = [false; 256];
         let mut first_tokens = KeyFilter::new();
         let mut first_token_texts = TextFilter::new();
-        for s in &surfaces {
+        // Searches start at tokens (see `gazetteer_candidates`), so a matcher
+        // needs no failure transitions: an aho-corasick automaton spent most
+        // of its build on them (0.18 s of a 0.33 s start-up with the built-in
+        // lists), and walked as slowly as a transducer (docs/PERFORMANCE.md).
+        let mut by_first: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (i, s) in surfaces.iter().enumerate() {
             if let Some(&b) = s.as_bytes().first() {
                 first_bytes[usize::from(b)] = true;
             }
@@ -379,8 +374,17 @@ impl EntityTagger {
             if let Some(t) = tokenize(s).first() {
                 first_tokens.insert(t.word_key);
                 first_token_texts.insert(t.text(s).as_bytes());
+                by_first.entry(t.text(s)).or_default().push(i as u32);
             }
         }
+        let by_first_token = by_first
+            .into_iter()
+            .map(|(first, mut patterns)| {
+                patterns.sort_by_key(|&p| std::cmp::Reverse(surfaces[p as usize].len()));
+                (Box::from(first), patterns.into_boxed_slice())
+            })
+            .collect();
+        let surfaces: Vec<Box<str>> = surfaces.into_iter().map(String::into_boxed_str).collect();
         let surnames = gazetteer
             .entries
             .iter()
@@ -398,7 +402,8 @@ impl EntityTagger {
             .collect();
         Ok(EntityTagger {
             gazetteer,
-            automaton,
+            surfaces,
+            by_first_token,
             first_bytes,
             word_initial,
             first_tokens,
@@ -416,21 +421,18 @@ impl EntityTagger {
 
     /// Gazetteer matches on word boundaries, left to right; at each start the
     /// longest alias wins. A match can only count where no letter or digit
-    /// precedes it, so the automaton is run anchored at such positions only,
-    /// which gives the same matches as an unanchored leftmost-longest scan that
-    /// rejects the others. When every alias starts with a letter or digit (the
-    /// built-in gazetteers do), those positions are the starts of word and
-    /// number tokens; otherwise every byte is tried.
+    /// precedes it, and an alias on word boundaries starts with a token equal
+    /// to its own first token, so only token starts are tried. When every
+    /// alias starts with a letter or digit (the built-in gazetteers do), those
+    /// are the word and number tokens whose key and digest some alias's first
+    /// token has; otherwise every token is tried.
     fn gazetteer_candidates(&self, doc: &Document, out: &mut Vec<Candidate>) {
         let text = doc.text.as_str();
-        if self.word_initial {
-            // Inside a token a letter, a digit or a joined `.` precedes every
-            // position (and a joined `.` is no boundary); the one thing skipped
-            // is a digit after the `,` of a number (`1,360`), no name's start.
+        let bytes = text.as_bytes();
+        let starts = if self.word_initial {
             // The tokens that may start an alias: those whose word key one of
             // the aliases' first tokens has, gathered without a branch per
             // token, and of those the ones whose text's digest one has.
-            let bytes = text.as_bytes();
             let mut starts = lexicon::tokens_where(&doc.tokens, |t| {
                 (t.kind != TokenKind::Punct) & self.first_tokens.may_contain(t.word_key)
             });
@@ -439,31 +441,29 @@ impl EntityTagger {
                 self.first_token_texts
                     .may_contain(&bytes[span.start..span.end])
             });
-            let mut free_from = 0;
-            for i in starts {
-                let start = doc.tokens[i].span.start;
-                if start >= free_from
-                    && let Some(end) = self.alias_at(text, start, out)
-                {
-                    free_from = end;
-                }
-            }
+            starts
         } else {
-            let mut pos = 0;
-            while pos < text.len() {
-                pos = self.alias_at(text, pos, out).unwrap_or(pos + 1);
+            (0..doc.tokens.len()).collect()
+        };
+        let mut free_from = 0;
+        for i in starts {
+            let token = doc.tokens[i].span;
+            if token.start >= free_from
+                && let Some(end) = self.alias_at(text, token, out)
+            {
+                free_from = end;
             }
         }
     }
 
-    /// Tries an alias at byte `pos`: pushes the candidate and returns its end
-    /// when one starts there on word boundaries. Alias first bytes are UTF-8
-    /// lead bytes, so past the first check `pos` is a char boundary.
-    fn alias_at(&self, text: &str, pos: usize, out: &mut Vec<Candidate>) -> Option<usize> {
+    /// Tries an alias at the start of `token`: pushes the candidate and
+    /// returns its end when one starts there on word boundaries.
+    fn alias_at(&self, text: &str, token: Span, out: &mut Vec<Candidate>) -> Option<usize> {
+        let pos = token.start;
         if !self.first_bytes[usize::from(text.as_bytes()[pos])] || follows_word_char(text, pos) {
             return None;
         }
-        let (pattern, end) = self.longest_alias_at(text.as_bytes(), pos)?;
+        let (pattern, end) = self.longest_alias_at(text, token)?;
         let mut span = Span::new(pos, end);
         // On a rejection a shorter alias may still start later inside the match.
         if !on_word_boundaries(text, span) {
@@ -480,27 +480,15 @@ impl EntityTagger {
         Some(end)
     }
 
-    /// The longest alias starting at byte `start`: its pattern index and end.
-    /// A hand-driven anchored walk of the automaton; `AhoCorasick::find` would do the
-    /// same but costs more per call than the few transitions a walk takes.
-    fn longest_alias_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
-        let aut = &self.automaton;
-        let mut sid = aut
-            .start_state(Anchored::Yes)
-            .expect("the automaton supports anchored searches");
-        let mut found = None;
-        for (at, &b) in bytes.iter().enumerate().skip(start) {
-            sid = aut.next_state(Anchored::Yes, sid, b);
-            if aut.is_special(sid) {
-                if aut.is_dead(sid) {
-                    break;
-                }
-                if aut.is_match(sid) {
-                    found = Some((aut.match_pattern(sid, 0).as_usize(), at + 1));
-                }
-            }
-        }
-        found
+    /// The longest alias starting at `token`'s start: its pattern index and end.
+    fn longest_alias_at(&self, text: &str, token: Span) -> Option<(usize, usize)> {
+        let patterns = self.by_first_token.get(&text[token.start..token.end])?;
+        let rest = &text.as_bytes()[token.start..];
+        patterns.iter().find_map(|&p| {
+            let surface = self.surfaces[p as usize].as_bytes();
+            rest.starts_with(surface)
+                .then_some((p as usize, token.start + surface.len()))
+        })
     }
 
     /// Tags `doc` (needs tokens).
