@@ -2,7 +2,7 @@
 # Builds a profile-guided (PGO) `newsie` at target/pgo/newsie: the
 # `release-lto` profile compiled once with instrumentation, run on a
 # training corpus, and compiled again with the profile it recorded. Same
-# output as any other build; see README "Performance" for what it gains.
+# output as any other build; see docs/PERFORMANCE.md for what it gains.
 #
 #   scripts/build-pgo.sh
 #
