@@ -16,7 +16,10 @@
 //! * the agent of a verb is the nearest organisation before it, unless a
 //!   pronoun stands before the verb (`it had fined`): then the sentence subject
 //!   if it precedes the pronoun, else no relation;
-//! * a leading dateline (`BEIJING (Reuters) -`) holds no arguments.
+//! * a leading dateline (`BEIJING (Reuters) -`) holds no arguments;
+//! * a **description** (`the regulator`, `Korean regulators`, `the company`)
+//!   as an agent is the authority (a name ending in `Commission`, `Authority`
+//!   …) or the other organisation named last in the sentence or before it.
 //!
 //! | rule | cue | relation |
 //! | --- | --- | --- |
@@ -37,7 +40,21 @@
 //! | `rival-premodifier` | `fend off rival Pinduoduo` | competes_with |
 //! | `rival-to` | `WeChat Pay, the payment service rival to Alipay` | competes_with |
 //! | `two-rivals` | `the two tech rivals`, `They have been fierce rivals` (the two most-mentioned organisations) | competes_with |
-//! | `fined` | `SAMR fined Alibaba`; `levied a fine … against Alibaba`; `was fined by` | fined |
+//! | `fined` | `SAMR fined Alibaba`; `the regulator said it had fined carmaker X` | fined |
+//! | `fined-passive` | `Y was fined by X`; `Y was fined $2 billion` (the authority named before) | fined |
+//! | `fine-imposed` | `levied / imposed / issued a fine … against / on Y`; `slapped Y with a fine` | fined |
+//! | `fine-against` | `a €1.8bn fine against Y` (the authority named before) | fined |
+//! | `hit-with-fine` | `Y was hit with a record fine` | fined |
+//! | `investor-of` | `Uber investor SoftBank`; `X, an investor in Y` | invested_in |
+//! | `investors-include` | `its investors include A, B and C` | invested_in |
+//! | `raised-from` | `X raised $N from A and B`; `… in a round led by A` | invested_in |
+//! | `minority-stake` | `X owns about 15% of Y` | invested_in |
+//! | `majority-stake` | `X bought a 60 percent stake in Y`; `a controlling stake` | owns |
+//! | `unit-of` | `Whole Foods, a unit of Amazon` | owns |
+//! | `parent-of` | `Arm's Japanese parent SoftBank` | owns |
+//! | `acquisition-of` | `X's acquisition of Y`; `with the acquisition of Y` (the clause's subject) | owns |
+//! | `person-became-role` | `Ghosn became the chief operating officer of Nissan` | works_for |
+//! | `worked-for` | `P began his career working for O` | works_for |
 //! | `sued` | `ByteDance sued Tencent`; `filed a lawsuit against`; `was sued by` | sued |
 //! | `blocked-verb` | `X blocked Y`; `Y services have been blocked on X`; `banned from X` | blocked |
 //! | `blocking-access` | `blocking access to Y on X and Z`; `the blocking of Y links on X` | blocked |
@@ -121,6 +138,15 @@ static BLOCKERS: WordList = WordList::new(&[
     "if",
     "whether",
     "countersue",
+    "will",
+    "'ll",
+    "agreed",
+    "agrees",
+    "pending",
+    "abandoned",
+    "scrapped",
+    "potential",
+    "possible",
 ]);
 
 /// Openers of a leading adverbial clause that holds no subject.
@@ -207,6 +233,19 @@ const VERB_CUE_WORDS: &[&str] = &[
     "owns",
     "acquired",
     "acquires",
+    "acquisition",
+    "acquisitions",
+    "purchase",
+    "takeover",
+    "buyout",
+    "investors",
+    "raised",
+    "raises",
+    "working",
+    "worked",
+    "works",
+    "headquartered",
+    "based",
     "bought",
     "buys",
     "purchased",
@@ -221,6 +260,10 @@ const VERB_CUE_WORDS: &[&str] = &[
     "competitors",
     "fined",
     "fines",
+    "fining",
+    "fine",
+    "penalty",
+    "hit",
     "levied",
     "imposed",
     "slapped",
@@ -229,6 +272,7 @@ const VERB_CUE_WORDS: &[&str] = &[
     "sued",
     "sues",
     "suing",
+    "sue",
     "lawsuit",
     "suit",
     "complaint",
@@ -465,6 +509,17 @@ impl<'a> Sent<'a> {
     /// Tokens `i..` spell `words` (lowercase).
     fn at(&self, i: usize, words: &[&str]) -> bool {
         words.iter().enumerate().all(|(k, w)| self.w(i + k) == *w)
+    }
+
+    /// The word at `i` and how many tokens it spans, reading a hyphenated
+    /// `co-founder` (three tokens) as one word.
+    fn word_at(&self, i: usize) -> (String, usize) {
+        if self.w(i + 1) == "-" && i + 2 < self.n && self.is_lower_word(i + 2) && self.w(i) == "co"
+        {
+            (format!("co-{}", self.w(i + 2)), 3)
+        } else {
+            (self.w(i).to_string(), 1)
+        }
     }
 
     /// Length in tokens of a possessive `'s` at `i` (`'` `s` or `’` `s`), or 0.
@@ -709,12 +764,163 @@ impl MentionCounts<'_> {
     }
 }
 
+/// Heads of the names of authorities: regulators, ministries, courts,
+/// agencies (`Federal Financial Supervisory Authority`, `European Commission`).
+static AUTHORITY_HEADS: WordList = WordList::new(&[
+    "Commission",
+    "Authority",
+    "Agency",
+    "Administration",
+    "Bureau",
+    "Ministry",
+    "Department",
+    "Office",
+    "Board",
+    "Council",
+    "Court",
+    "Regulator",
+    "Directorate",
+    "Inspectorate",
+    "Tribunal",
+    "Supervisor",
+    "Service",
+    "Prosecutor",
+    "Prosecutors",
+    "Commissioner",
+    "Watchdog",
+    "Treasury",
+    "Cartel",
+    "Kartellamt",
+    "Bundeskartellamt",
+]);
+
+/// Words that refer back to an authority the article names (`the regulator`,
+/// `Korean regulators`, `the watchdog`).
+static AUTHORITY_REFERENCES: WordList = WordList::new(&[
+    "regulator",
+    "regulators",
+    "watchdog",
+    "watchdogs",
+    "commission",
+    "authority",
+    "authorities",
+    "agency",
+    "ministry",
+    "prosecutors",
+    "supervisor",
+    "court",
+]);
+
+/// Words that refer back to a company the article names (`the company`,
+/// `the carmaker`, `the lender`).
+static COMPANY_REFERENCES: WordList = WordList::new(&[
+    "company",
+    "firm",
+    "group",
+    "carmaker",
+    "automaker",
+    "bank",
+    "lender",
+    "insurer",
+    "retailer",
+    "startup",
+    "start-up",
+    "giant",
+    "conglomerate",
+    "chipmaker",
+    "airline",
+    "manufacturer",
+    "operator",
+    "platform",
+    "insurer",
+    "miner",
+    "producer",
+]);
+
+/// Whether an organisation's name is an authority's (its last word is one of
+/// [`AUTHORITY_HEADS`], or `of` follows one: `Ministry of Finance`).
+fn is_authority_name(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let head = words
+        .iter()
+        .position(|w| *w == "of")
+        .map_or(words.last().copied(), |k| {
+            k.checked_sub(1).map(|k| words[k])
+        });
+    head.is_some_and(|w| AUTHORITY_HEADS.contains(w.trim_end_matches(['\'', '’', 's'])))
+        || head.is_some_and(|w| AUTHORITY_HEADS.contains(w))
+}
+
+/// What the rules know of the document before the sentence.
+#[derive(Clone, Copy)]
+struct Context<'c> {
+    /// Per entity: it is an authority ([`is_authority_name`]).
+    authority: &'c [bool],
+    /// The last authority and the last other organisation named before the
+    /// sentence (entity indices).
+    last_authority: Option<usize>,
+    last_company: Option<usize>,
+}
+
+impl Context<'_> {
+    /// The entity a description at tokens before `i` refers to: the nearest
+    /// `the regulator` / `the company` kind of phrase, resolved to an
+    /// authority or a company named earlier in the sentence, else before it.
+    fn described_before(&self, s: &Sent, i: usize) -> Option<usize> {
+        let k = (0..i).rev().take(12).find(|&k| {
+            AUTHORITY_REFERENCES.contains(s.w(k)) || COMPANY_REFERENCES.contains(s.w(k))
+        })?;
+        // A description, not part of a name: lowercase, after `the`/`its` or plural.
+        let definite = k > 0 && matches!(s.w(k - 1), "the" | "this" | "that");
+        if !s.is_lower_word(k) || !(definite || s.w(k).ends_with('s')) {
+            return None;
+        }
+        // Nothing between it and the verb but auxiliaries, `said`, `it`.
+        let clean = (k + 1..i).all(|j| {
+            AUXILIARIES.contains(s.w(j))
+                || matches!(s.w(j), "said" | "says" | "it" | "that" | "they")
+        });
+        if !clean {
+            return None;
+        }
+        let authority = AUTHORITY_REFERENCES.contains(s.w(k));
+        let in_sentence =
+            s.ms.iter()
+                .filter(|m| m.b <= k && m.kind == EntityType::Org)
+                .map(|m| m.ent)
+                .rfind(|&e| self.authority[e] == authority);
+        in_sentence.or(if authority {
+            self.last_authority
+        } else {
+            self.last_company
+        })
+    }
+
+    /// The organisation acting in the verb at `i`: named before it in the
+    /// sentence, or described (`the regulator said it had fined …`).
+    fn agent(&self, s: &Sent, i: usize) -> Option<usize> {
+        s.agent_before(i)
+            .map(|m| s.ms[m].ent)
+            .or_else(|| self.described_before(s, i))
+    }
+
+    /// The authority behind a fine the sentence does not attribute: one it
+    /// names before `i`, else the last one named before the sentence.
+    fn fining_authority(&self, s: &Sent, i: usize) -> Option<usize> {
+        s.ms.iter()
+            .rfind(|m| m.b <= i && m.kind == EntityType::Org && self.authority[m.ent])
+            .map(|m| m.ent)
+            .or(self.last_authority)
+    }
+}
+
 /// All relations stated by one sentence.
 fn sentence_relations(
     s: &Sent,
     mentioned: MentionCounts,
     hq: &HashMap<String, String>,
     prev_orgs: &[usize],
+    ctx: Context,
     out: &mut Vec<Found>,
 ) {
     use EntityType::*;
@@ -730,7 +936,10 @@ fn sentence_relations(
         if p > 0 && m.kind == Org {
             let mut i = after + p;
             let mut gap = 0;
-            while gap < 6 && (s.is_lower_word(i) || s.w(i) == "-") && s.mention_at(i).is_none() {
+            while gap < 6
+                && (s.is_lower_word(i) || s.w(i) == "-" || ROLE_TITLES.contains(s.w(i)))
+                && s.mention_at(i).is_none()
+            {
                 i += 1;
                 gap += 1;
             }
@@ -742,11 +951,25 @@ fn sentence_relations(
                 let is_founder = (after + p..i).any(|k| FOUNDER_WORDS.contains(s.w(k)));
                 let is_rival = (after + p..i)
                     .any(|k| matches!(s.w(k), "rival" | "rivals" | "competitor" | "competitors"));
+                let has_role = (after + p..i)
+                    .any(|k| ROLE_TITLES.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
+                let is_investor =
+                    (after + p..i).any(|k| matches!(s.w(k), "investor" | "backer" | "shareholder"));
+                // `Arm's Japanese parent SoftBank`
+                let is_parent =
+                    (after + p..i).any(|k| matches!(s.w(k), "parent" | "owner" | "owners"));
                 for t in s.list_from(y) {
                     if is_affiliate {
                         push(AffiliateOf, ent(t), ent(mi), "affiliate");
                     } else if is_founder {
                         push(FoundedBy, ent(mi), ent(t), "founder-of");
+                        if has_role && s.ms[t].kind == Person {
+                            push(WorksFor, ent(t), ent(mi), "org-title-person");
+                        }
+                    } else if is_investor && s.ms[t].kind == Org {
+                        push(InvestedIn, ent(t), ent(mi), "investor-of");
+                    } else if is_parent && s.ms[t].kind == Org {
+                        push(Owns, ent(t), ent(mi), "parent-of");
                     } else if is_rival {
                         push(CompetesWith, ent(mi), ent(t), "rival-premodifier");
                     } else if s.ms[t].kind == Person {
@@ -793,6 +1016,12 @@ fn sentence_relations(
         {
             push(Owns, ent(x), ent(mi), "owner-of");
         }
+        // Y investor|backer|shareholder X (`Uber investor SoftBank`)
+        if matches!(s.w(after), "investor" | "backer" | "shareholder")
+            && let Some(x) = s.mention_at(after + 1).filter(|&x| s.ms[x].kind == Org)
+        {
+            push(InvestedIn, ent(x), ent(mi), "investor-of");
+        }
         // X affiliate Y
         if s.w(after) == "affiliate"
             && let Some(y) = s.mention_at(after + 1)
@@ -800,29 +1029,42 @@ fn sentence_relations(
             push(AffiliateOf, ent(y), ent(mi), "affiliate");
         }
         // X founder|co-founder Y
-        if matches!(s.w(after), "founder" | "co-founder" | "cofounder")
-            && let Some(y) = s.mention_at(after + 1)
+        let (word, len) = s.word_at(after);
+        if matches!(word.as_str(), "founder" | "co-founder" | "cofounder")
+            && let Some(y) = s.mention_at(after + len)
         {
             push(FoundedBy, ent(mi), ent(y), "founder-of");
         }
         // X chief executive|president Y
         if ROLE_TITLES.contains(s.w(after)) && m.kind == Org {
             let mut i = after;
-            while i < s.n && ROLE_TITLES.contains(s.w(i)) {
+            while i < s.n && (ROLE_TITLES.contains(s.w(i)) || s.w(i) == "and") {
                 i += 1;
             }
             if let Some(y) = s.mention_at(i).filter(|&y| s.ms[y].kind == Person) {
-                if (after..i).any(|k| FOUNDER_WORDS.contains(s.w(k))) {
+                let founder = (after..i).any(|k| FOUNDER_WORDS.contains(s.w(k)));
+                let role = (after..i)
+                    .any(|k| ROLE_TITLES.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
+                if founder {
                     push(FoundedBy, ent(mi), ent(y), "founder-of");
-                } else {
+                }
+                if role {
                     push(WorksFor, ent(y), ent(mi), "org-title-person");
                 }
             }
         }
         // X, (the) owner|parent of Y / X, an affiliate of Y / Y, founder of X / P, a professor at O
-        if s.w(after) == "," {
+        let after_bracket = if s.w(after) == ")" && s.w(after + 1) == "," {
+            after + 1
+        } else {
+            after
+        };
+        if s.w(after_bracket) == "," {
+            let after = after_bracket;
             let mut i = after + 1;
-            if matches!(s.w(i), "the" | "a" | "an" | "its") {
+            // `X, a unit of Y`: a noun phrase in apposition, not a clause.
+            let apposition = matches!(s.w(i), "the" | "a" | "an" | "its");
+            if apposition {
                 i += 1;
             }
             let start = i;
@@ -836,6 +1078,15 @@ fn sentence_relations(
             let nouns = start..i;
             let prep = s.w(i);
             let last = if i > start { s.w(i - 1) } else { "" };
+            // `the parent company of`, `a holding company of`
+            let last = if matches!(last, "company" | "group" | "firm")
+                && i >= start + 2
+                && matches!(s.w(i - 2), "parent" | "holding")
+            {
+                "parent"
+            } else {
+                last
+            };
             if let Some(y) = s.first_after(i + 1, 2) {
                 match (m.kind, last, prep) {
                     (
@@ -847,8 +1098,15 @@ fn sentence_relations(
                             push(Owns, ent(mi), ent(t), "owner-of");
                         }
                     }
-                    (Org, "affiliate" | "unit" | "subsidiary", "of") => {
-                        push(AffiliateOf, ent(mi), ent(y), "affiliate")
+                    // `Whole Foods, a unit of Amazon`: owned by it.
+                    (Org | Product, "unit" | "subsidiary" | "division" | "arm", "of")
+                        if apposition =>
+                    {
+                        push(Owns, ent(y), ent(mi), "unit-of")
+                    }
+                    (Org, "affiliate", "of") => push(AffiliateOf, ent(mi), ent(y), "affiliate"),
+                    (Org, "investor" | "backer" | "shareholder", "in" | "of") if apposition => {
+                        push(InvestedIn, ent(mi), ent(y), "investor-of")
                     }
                     (Person, _, "of") if nouns.clone().any(|k| FOUNDER_WORDS.contains(s.w(k))) => {
                         push(FoundedBy, ent(y), ent(mi), "founder-of")
@@ -868,8 +1126,13 @@ fn sentence_relations(
             let end = (after + 1..(after + 16).min(s.n))
                 .find(|&k| matches!(s.w(k), "," | ";" | "." | "("))
                 .unwrap_or((after + 16).min(s.n));
-            let has_role = (after + 1..end).any(|k| PERSON_ROLES.contains(s.raw(k)));
-            let founder = (after + 1..end).any(|k| FOUNDER_WORDS.contains(s.w(k)));
+            // A role other than founder (`founder and chief executive of`
+            // gives both relations, SPEC §6; `founder of` alone is founded_by).
+            let has_role = (after + 1..end).any(|k| {
+                (PERSON_ROLES.contains(s.raw(k)) || ROLE_TITLES.contains(s.w(k)))
+                    && !FOUNDER_WORDS.contains(s.w(k))
+            });
+            let founder = false;
             // The first organisation after a preposition (`at Shanghai-based brokerage X`).
             let org = (after + 2..end)
                 .find(|&k| matches!(s.w(k), "at" | "with" | "of" | "for" | "from"))
@@ -894,17 +1157,40 @@ fn sentence_relations(
                 push(WorksFor, ent(mi), ent(o), "person-role-at");
             }
         }
-        // X headquarters|headquartered|based in Y
+        // X headquarters|headquartered|based in Y; `X is expected to remain
+        // headquartered in Y` (lowercase words between, no other name)
         if m.kind == Org {
             let mut i = after;
-            if matches!(s.w(i), "is" | "was" | "are") {
+            while i < after + 6
+                && s.is_lower_word(i)
+                && !matches!(s.w(i), "headquarters" | "headquartered" | "based")
+            {
                 i += 1;
             }
             if matches!(s.w(i), "headquarters" | "headquartered" | "based")
                 && s.w(i + 1) == "in"
+                && !s.negated(i, i - after)
                 && let Some(y) = s.mention_at(i + 2)
             {
                 push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in");
+            }
+        }
+        // P became|is|was (the|a) ROLE of|at O
+        if m.kind == Person && matches!(s.w(after), "became" | "is" | "was" | "remains" | "becomes")
+        {
+            let mut i = after + 1;
+            if matches!(s.w(i), "the" | "a" | "an" | "its") {
+                i += 1;
+            }
+            let start = i;
+            while i < start + 5 && ROLE_TITLES.contains(s.w(i)) {
+                i += 1;
+            }
+            if i > start
+                && matches!(s.w(i), "of" | "at")
+                && let Some(o) = s.first_after(i + 1, 1).filter(|&o| s.ms[o].kind == Org)
+            {
+                push(WorksFor, ent(mi), ent(o), "person-became-role");
             }
         }
         // (the) rival to|of Y, not in an appositive: the subject is the rival
@@ -947,7 +1233,25 @@ fn sentence_relations(
             ) && !(i + 1..k).any(|j| {
                 matches!(
                     s.w(j),
-                    "rival" | "rivals" | "competitor" | "competitors" | "partner" | "partners"
+                    "rival"
+                        | "rivals"
+                        | "competitor"
+                        | "competitors"
+                        | "partner"
+                        | "partners"
+                        | "investors"
+                        | "backers"
+                        | "shareholders"
+                        | "include"
+                        | "includes"
+                        | "founder"
+                        | "stake"
+                        | "acquisition"
+                        | "purchase"
+                        | "takeover"
+                        | "bid"
+                        | "offer"
+                        | "deal"
                 )
             }) {
                 for t in s.list_from(y) {
@@ -964,10 +1268,23 @@ fn sentence_relations(
             && let Some(by) = (i + 1..(i + 9).min(s.n))
                 .take_while(|&k| !matches!(s.w(k), "," | ";" | "."))
                 .find(|&k| s.w(k) == "by")
-            && let (Some(o), Some(p)) = (s.nearest_before(i, &[Org]), s.first_after(by + 1, 4))
+            && let Some(p) = s.first_after(by + 1, 4)
         {
-            for t in s.list_from(p) {
-                push(FoundedBy, ent(o), ent(t), "founded-by");
+            // `Founded in 1995 by P, a chemist, BYD moved …`: the organisation
+            // the opening participle describes comes after it.
+            let org = s.nearest_before(i, &[Org]).or_else(|| {
+                (i == 0 || s.w(i - 1) == "\"")
+                    .then(|| {
+                        (s.ms[p].b..s.n)
+                            .skip_while(|&k| s.w(k) != ",")
+                            .find_map(|k| s.mention_at(k).filter(|&o| s.ms[o].kind == Org))
+                    })
+                    .flatten()
+            });
+            if let Some(o) = org {
+                for t in s.list_from(p) {
+                    push(FoundedBy, ent(o), ent(t), "founded-by");
+                }
             }
         }
         if s.negated(i, 4) {
@@ -994,8 +1311,22 @@ fn sentence_relations(
             || (w == "stake" && s.w(i + 1) == "in"))
             && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 3))
         {
+            // A majority stake is ownership (SPEC §6): `a 60 percent stake`,
+            // `a majority stake`, `a controlling stake`.
+            let majority = w == "stake"
+                && (s.doc.percents.iter().any(|p| {
+                    let at = s.doc.tokens[s.t0 + i].span.start;
+                    p.span.end <= at
+                        && at - p.span.end <= 12
+                        && p.value.digits > 50 * 10u128.pow(p.value.scale)
+                }) || (i.saturating_sub(3)..i)
+                    .any(|k| matches!(s.w(k), "majority" | "controlling")));
             for t in s.list_from(t) {
-                push(InvestedIn, ent(h), ent(t), "backer-of");
+                if majority {
+                    push(Owns, ent(h), ent(t), "majority-stake");
+                } else {
+                    push(InvestedIn, ent(h), ent(t), "backer-of");
+                }
             }
         }
         // backed by X
@@ -1018,8 +1349,28 @@ fn sentence_relations(
         if matches!(
             w,
             "owns" | "acquired" | "acquires" | "bought" | "buys" | "purchased"
-        ) && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2))
+        ) && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 5))
         {
+            // `owns about 15% of Y`: a minority stake is an investment (SPEC §6).
+            let at = s.doc.tokens[s.t0 + i].span.end;
+            let until = s.doc.tokens[s.t0 + s.ms[t].a].span.start;
+            let share = s
+                .doc
+                .percents
+                .iter()
+                .find(|p| p.span.start >= at && p.span.end <= until);
+            if let Some(p) = share {
+                if p.value.digits <= 50 * 10u128.pow(p.value.scale) {
+                    push(InvestedIn, ent(h), ent(t), "minority-stake");
+                } else {
+                    push(Owns, ent(h), ent(t), "majority-stake");
+                }
+                continue;
+            }
+            if s.ms[t].a > i + 3 {
+                // Only a stake reaches that far (`owns about 15% of`).
+                continue;
+            }
             let relative = i > 0 && matches!(s.w(i - 1), "that" | "which" | "who");
             let tails = if relative {
                 s.list_tight(t)
@@ -1031,6 +1382,92 @@ fn sentence_relations(
                     push(Owns, ent(h), ent(t), "owns-verb");
                 }
             }
+        }
+        // X's acquisition|purchase|takeover of Y; `with the acquisition of Y`
+        // by the clause's subject. (Planned or blocked deals are negated above.)
+        if matches!(
+            w,
+            "acquisition" | "acquisitions" | "purchase" | "takeover" | "buyout"
+        ) && s.w(i + 1) == "of"
+            && let Some(t) = s.first_after(i + 2, 4)
+        {
+            let possessor = (i >= 2 && s.possessive(i - 2) == 2)
+                .then(|| s.mention_ending(i - 2))
+                .flatten()
+                .or_else(|| {
+                    // `X's $26 billion acquisition of`: the possessive a few words back.
+                    (i.saturating_sub(6)..i)
+                        .rev()
+                        .find(|&k| s.possessive(k) == 2)
+                        .and_then(|k| s.mention_ending(k))
+                });
+            let by = (s.ms[t].b..(s.ms[t].b + 3).min(s.n))
+                .find(|&k| s.w(k) == "by")
+                .and_then(|k| s.first_after(k + 1, 1));
+            let owner = possessor
+                .or(by)
+                .or_else(|| s.clause_subject_before(i))
+                .or_else(|| s.subject_org().filter(|&o| s.ms[o].b <= i))
+                .filter(|&o| s.ms[o].kind == Org);
+            if let Some(o) = owner {
+                for t in s.list_from(t) {
+                    push(Owns, ent(o), ent(t), "acquisition-of");
+                }
+            }
+        }
+        // (Its|X's) investors include A, B and C
+        if matches!(w, "investors" | "backers" | "shareholders")
+            && matches!(
+                s.w(i + 1),
+                "include" | "includes" | "included" | "are" | "were"
+            )
+            && let Some(first) = s.first_after(i + 2, 2)
+        {
+            let company = (i >= 2 && s.possessive(i - 2) == 2)
+                .then(|| s.mention_ending(i - 2).map(ent))
+                .flatten()
+                .or_else(|| {
+                    // `its investors`: the clause's subject, else the company
+                    // named last.
+                    let its = i > 0 && s.w(i - 1) == "its" || i > 1 && s.w(i - 2) == "its";
+                    its.then(|| {
+                        s.clause_subject_before(i)
+                            .or_else(|| s.subject_org().filter(|&o| s.ms[o].b <= i))
+                            .map(ent)
+                            .or(ctx.last_company)
+                    })
+                    .flatten()
+                });
+            if let Some(c) = company {
+                for t in s.list_from(first) {
+                    push(InvestedIn, ent(t), c, "investors-include");
+                }
+            }
+        }
+        // X raised $N (…) from A and B / in a round led by A
+        if matches!(w, "raised" | "raises")
+            && let Some(c) = ctx.agent(s, i)
+        {
+            let from = (i + 1..(i + 16).min(s.n))
+                .take_while(|&k| !matches!(s.w(k), ";" | "."))
+                .find(|&k| s.w(k) == "from" || s.at(k, &["led", "by"]));
+            let first = from.and_then(|k| {
+                let skip = if s.w(k) == "from" { 1 } else { 2 };
+                s.first_after(k + skip, 3)
+            });
+            if let Some(first) = first.filter(|&f| s.ms[f].kind == Org) {
+                for t in s.list_from(first) {
+                    push(InvestedIn, ent(t), c, "raised-from");
+                }
+            }
+        }
+        // P worked|working for|at O
+        if matches!(w, "working" | "worked" | "works")
+            && matches!(s.w(i + 1), "for" | "at")
+            && let Some(o) = s.first_after(i + 2, 2).filter(|&o| s.ms[o].kind == Org)
+            && let Some(p) = s.nearest_before(i, &[Person])
+        {
+            push(WorksFor, ent(p), ent(o), "worked-for");
         }
         // compete(s) with
         if matches!(
@@ -1087,47 +1524,84 @@ fn sentence_relations(
             }
         }
         // fined / levied a fine ... against|on
-        if matches!(w, "fined" | "fines") && !s.at(i + 1, &["for"]) {
-            if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "be") {
-                // passive: Y was fined by X
-                if let (Some(t), Some(k)) = (
-                    s.nearest_before(i, &[Org]),
-                    (i + 1..(i + 8).min(s.n)).find(|&k| s.w(k) == "by"),
-                ) && let Some(h) = s.first_after(k + 1, 2)
-                {
-                    push(Fined, ent(h), ent(t), "fined");
+        if matches!(w, "fined" | "fines" | "fining") && !s.at(i + 1, &["for"]) {
+            if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "be" | "being") {
+                // passive: Y was fined (€X) by X; without `by`, by the
+                // authority the article named (SPEC §6).
+                let by = (i + 1..(i + 10).min(s.n))
+                    .take_while(|&k| !matches!(s.w(k), "," | ";" | "."))
+                    .find(|&k| s.w(k) == "by");
+                let h = match by {
+                    Some(k) => s.first_after(k + 1, 2).map(ent),
+                    None => ctx.fining_authority(s, i),
+                };
+                if let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), h) {
+                    for t in s.list_ending_at(t) {
+                        push(Fined, h, ent(t), "fined-passive");
+                    }
                 }
-            } else if let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2)) {
-                push(Fined, ent(h), ent(t), "fined");
+            } else if let (Some(h), Some(t)) = (ctx.agent(s, i), s.first_after(i + 1, 2)) {
+                for t in s.list_from(t) {
+                    push(Fined, h, ent(t), "fined");
+                }
             }
         }
         if matches!(w, "levied" | "imposed" | "slapped" | "issued" | "handed") {
-            let fine =
-                (i + 1..(i + 5).min(s.n)).find(|&k| matches!(s.w(k), "fine" | "fines" | "penalty"));
+            let fine = (i + 1..(i + 6).min(s.n))
+                .find(|&k| matches!(s.w(k), "fine" | "fines" | "penalty" | "penalties"));
             if let Some(f) = fine {
                 let target = (f + 1..s.n).find(|&k| matches!(s.w(k), "against" | "on"));
-                if let (Some(h), Some(k)) = (s.agent_before(i), target)
-                    && let Some(t) = s.first_after(k + 1, 2)
-                {
-                    push(Fined, ent(h), ent(t), "fined");
+                // `slapped Y with a fine`: the object comes first.
+                let object = (w == "slapped").then(|| s.first_after(i + 1, 2)).flatten();
+                let t = object.or_else(|| target.and_then(|k| s.first_after(k + 1, 2)));
+                if let (Some(h), Some(t)) = (ctx.agent(s, i), t) {
+                    for t in s.list_from(t) {
+                        push(Fined, h, ent(t), "fine-imposed");
+                    }
                 }
             }
         }
+        // a €1.8bn fine against Y / a penalty on Y
+        if matches!(w, "fine" | "penalty")
+            && matches!(s.w(i + 1), "against" | "on")
+            && let (Some(t), Some(h)) = (s.first_after(i + 2, 2), ctx.fining_authority(s, i))
+        {
+            for t in s.list_from(t) {
+                push(Fined, h, ent(t), "fine-against");
+            }
+        }
+        // Y was hit with a (record) fine
+        if w == "hit"
+            && s.w(i + 1) == "with"
+            && (i + 2..(i + 7).min(s.n)).any(|k| matches!(s.w(k), "fine" | "penalty"))
+            && let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), ctx.fining_authority(s, i))
+        {
+            push(Fined, h, ent(t), "hit-with-fine");
+        }
         // sued / lawsuit against
-        if matches!(w, "sued" | "sues" | "suing") {
+        if matches!(w, "sued" | "sues" | "suing" | "sue") {
             if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "being") {
                 if let (Some(t), true) = (s.nearest_before(i, &[Org]), s.w(i + 1) == "by")
                     && let Some(h) = s.first_after(i + 2, 2)
                 {
                     push(Sued, ent(h), ent(t), "sued");
                 }
-            } else if let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(i + 1, 2)) {
-                push(Sued, ent(h), ent(t), "sued");
+            } else if let (Some(h), Some(t)) = (ctx.agent(s, i), s.first_after(i + 1, 2)) {
+                // `X and 30 states are suing Y`: every named plaintiff.
+                let plaintiffs = match s.agent_before(i) {
+                    Some(m) => s.list_ending_at(m).into_iter().map(ent).collect(),
+                    None => vec![h],
+                };
+                for h in plaintiffs {
+                    for t in s.list_from(t) {
+                        push(Sued, h, ent(t), "sued");
+                    }
+                }
             }
         }
         if matches!(w, "lawsuit" | "suit" | "complaint")
             && s.w(i + 1) == "against"
-            && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 2))
+            && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 5))
         {
             push(Sued, ent(h), ent(t), "sued");
         }
@@ -1235,6 +1709,12 @@ impl Stage for RelationExtractor {
         // Holds the last 8, plus one sentence's before they are cut back.
         let mut recent_orgs: Vec<usize> = Vec::with_capacity(32);
         let lower = doc.text.to_ascii_lowercase();
+        let authority: Vec<bool> = doc
+            .entities
+            .iter()
+            .map(|e| e.kind == EntityType::Org && is_authority_name(&e.name))
+            .collect();
+        let (mut last_authority, mut last_company) = (None, None);
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
         let mut buffers = SentBuffers::default();
@@ -1270,6 +1750,7 @@ impl Stage for RelationExtractor {
             let run_on = range.len() > MAX_SENTENCE_TOKENS;
             let worth_it = !run_on
                 && (b - a >= 2
+                    || (b - a == 1 && (last_authority.is_some() || last_company.is_some()))
                     || sentence.contains("rivals")
                     || sentence.contains("competitors")
                     || (b - a == 1
@@ -1280,9 +1761,21 @@ impl Stage for RelationExtractor {
                     counts: &org_counts,
                     seen_order: &seen_order,
                 };
-                sentence_relations(&s, mentioned, &self.hq, &recent_orgs, &mut here);
+                let ctx = Context {
+                    authority: &authority,
+                    last_authority,
+                    last_company,
+                };
+                sentence_relations(&s, mentioned, &self.hq, &recent_orgs, ctx, &mut here);
                 buffers = s.into_buffers();
                 found.extend(here.drain(..).map(|f| (f, span)));
+            }
+            for e in orgs.clone() {
+                if authority[e] {
+                    last_authority = Some(e);
+                } else {
+                    last_company = Some(e);
+                }
             }
             recent_orgs.extend(orgs);
             let keep = recent_orgs.len().saturating_sub(8);
@@ -1311,9 +1804,11 @@ impl Stage for RelationExtractor {
                 });
             }
         }
-        // A founder gets founded_by, not also works_for (SPEC §6).
+        // A founder gets founded_by, and works_for only where the text gives
+        // a role besides (SPEC §6): `Jack Ma at Alibaba` is no role.
         rels.retain(|r| {
             !(r.kind == RelationType::WorksFor
+                && r.rule == "person-role-at"
                 && founders.contains(&r.head)
                 && seen.contains(&(RelationType::FoundedBy, r.tail, r.head)))
         });

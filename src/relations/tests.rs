@@ -273,3 +273,88 @@ fn headquarters() {
         ),
     ]);
 }
+
+/// Constructions of business news beyond the home beat (issue 4/9): roles,
+/// stakes, nominal deals, funding, fines by a described authority.
+#[test]
+fn news_constructions() {
+    check(&[
+        (
+            "Uber investor SoftBank sold shares.",
+            &["invested_in(softbank, uber)"],
+        ),
+        (
+            "Satya Nadella, Chief Executive Officer of Microsoft, spoke.",
+            &["works_for(satya-nadella, microsoft)"],
+        ),
+        (
+            "Xiaomi founder and chief executive Lei Jun unveiled a car.",
+            &["founded_by(xiaomi, lei-jun)", "works_for(lei-jun, xiaomi)"],
+        ),
+        (
+            "Nissan's CEO Makoto Uchida resigned.",
+            &["works_for(makoto-uchida, nissan)"],
+        ),
+        (
+            "Alibaba co-founder Lucy Peng spoke.",
+            &["founded_by(alibaba-group, lucy-peng)"],
+        ),
+        (
+            "Carlos Ghosn was the chief operating officer of Nissan.",
+            &["works_for(carlos-ghosn, nissan)"],
+        ),
+        (
+            "Carlos Ghosn began his career working for Michelin.",
+            &["works_for(carlos-ghosn, michelin)"],
+        ),
+        (
+            "The European Commission issued a fine of $50 million on Google.",
+            &["fined(european-commission, google)"],
+        ),
+        (
+            "The European Commission opened a case. The watchdog slapped Meta with a fine.",
+            &["fined(european-commission, meta)"],
+        ),
+        (
+            "The European Commission opened a case. Google was fined $2 billion.",
+            &["fined(european-commission, google)"],
+        ),
+        (
+            "Toyota has bought a 60 percent stake in Daihatsu.",
+            &["owns(toyota, daihatsu)"],
+        ),
+        (
+            "Yahoo owns about 15% of Alibaba Group.",
+            &["invested_in(yahoo, alibaba-group)"],
+        ),
+        (
+            "Founded in 1995 by Wang Chuanfu, a chemist, BYD moved into cars.",
+            &["founded_by(byd, wang-chuanfu)"],
+        ),
+        (
+            "Microsoft's acquisition of Activision Blizzard closed in October.",
+            &["owns(microsoft, activision-blizzard)"],
+        ),
+        (
+            "Paytm said its investors include Alibaba Group, SAIF Partners and Mediatek.",
+            &[
+                "invested_in(alibaba-group, paytm)",
+                "invested_in(mediatek, paytm)",
+                "invested_in(saif-partners, paytm)",
+            ],
+        ),
+        (
+            "Stripe raised $600 million from Sequoia Capital.",
+            &["invested_in(sequoia-capital, stripe)"],
+        ),
+        (
+            "Arm is expected to remain headquartered in Cambridge.",
+            &["headquartered_in(arm, cambridge)"],
+        ),
+        // Negatives: planned, agreed and abandoned deals are no relation.
+        ("Nvidia will buy Arm from its owner.", &[]),
+        ("Microsoft agreed to buy Activision Blizzard.", &[]),
+        ("Nvidia abandoned its acquisition of Arm.", &[]),
+        ("Paytm and Mediatek reported results.", &[]),
+    ]);
+}
