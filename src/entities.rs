@@ -585,23 +585,32 @@ impl EntityTagger {
         let mut forms: Vec<(Cow<str>, usize, usize)> = Vec::new();
         for m in linker.mentions.iter().filter(|m| m.intro) {
             let e = &linker.entities[m.entity];
-            let form = match e.kind {
-                EntityType::Person => match self.gazetteer.index_of(e.id) {
-                    Some(i) => self.surnames[i].as_deref().map(Cow::Borrowed),
-                    None => person_surname(e.name).map(Cow::Owned),
-                },
+            // A fallback organisation is found again by its name as the cue
+            // gave it (`Finix, a payments company … Finix told employees`)
+            // and without its legal suffix (`Acme` after `Acme Corp.`).
+            let (form, again) = match e.kind {
+                EntityType::Person => (
+                    match self.gazetteer.index_of(e.id) {
+                        Some(i) => self.surnames[i].as_deref().map(Cow::Borrowed),
+                        None => person_surname(e.name).map(Cow::Owned),
+                    },
+                    None,
+                ),
                 EntityType::Org if m.source == MentionSource::Fallback => {
                     let surface = doc.slice(m.span);
                     let base = strip_legal_suffix(surface);
-                    (base.len() < surface.trim_end_matches('.').len())
-                        .then_some(Cow::Borrowed(base))
+                    (
+                        (base.len() < surface.trim_end_matches('.').len())
+                            .then_some(Cow::Borrowed(base)),
+                        Some(Cow::Borrowed(surface)),
+                    )
                 }
-                _ => None,
+                _ => (None, None),
             };
-            if let Some(f) = form
-                && !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity)
-            {
-                forms.push((f, m.entity, m.span.start));
+            for f in form.into_iter().chain(again) {
+                if !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity) {
+                    forms.push((f, m.entity, m.span.start));
+                }
             }
         }
         if forms.is_empty() {

@@ -8,6 +8,7 @@
 //! | `org-of` | institutional word + `of` | `University of Macau`, `Ministry of Commerce` |
 //! | `org-trailing-noun` | followed by `law firm`, `brokerage` … | `the Zhong Lun law firm` |
 //! | `org-domain` | a web address used as a name | `jiemian.com` |
+//! | `org-descriptor` | a company noun right before, or heading an apposition after (`lexicon/org-descriptors.txt`) | `payments startup Finix`, `Finix, a payments company,` |
 //! | `person-title` | a title before 2–3 names | `chief executive Daniel Zhang` |
 //! | `person-appositive` | `, a/an/the … <role>` after 2–3 names | `Liu Qiang, an analyst at …` |
 //! | `person-said` | attribution verb and a known given name or surname | `said Wang Fang` |
@@ -235,6 +236,38 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Nouns that mark a capitalised name as an organisation's (one a line in
+/// `lexicon/org-descriptors.txt`).
+static ORG_DESCRIPTORS: LazyLock<WordList> = LazyLock::new(|| {
+    let words: Vec<&'static str> = include_str!("../../lexicon/org-descriptors.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    WordList::new(Vec::leak(words))
+});
+
+/// `payments startup Finix`, `Finix, a payments infrastructure company`: a
+/// run of one to four capitalised words that a company noun describes. The
+/// run must not open its sentence with nothing before it (`Bank` there is
+/// no name), and none of its words may be a word that never begins a name.
+fn org_descriptor(v: &View, start: usize, end: usize) -> bool {
+    if end - start > 4 || (start..end).any(|k| v.in_list(k, &NON_NAME_WORDS)) {
+        return false;
+    }
+    let lower_before = start > 0
+        && v.doc.tokens[start - 1].shape.lower_initial()
+        && v.joined(start - 1)
+        && v.in_list(start - 1, &ORG_DESCRIPTORS);
+    // `, a|an|the [lowercase words] <descriptor>` after the run.
+    let apposition = v.is(end, ",")
+        && v.lower_is(end + 1, &["a", "an", "the"])
+        && (end + 2..(end + 8).min(v.len()))
+            .take_while(|&k| v.doc.tokens[k].shape.lower_initial() || v.is(k, "-"))
+            .any(|k| v.in_list(k, &ORG_DESCRIPTORS));
+    lower_before || apposition
+}
+
 fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
     let doc = v.doc;
     // org-of: `University of Hong Kong`, `Ministry of Ecology and Environment`
@@ -280,6 +313,15 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
                 return;
             }
         }
+    }
+    // org-descriptor
+    if org_descriptor(v, start, end) {
+        push(
+            out,
+            doc,
+            Span::new(v.span(start).start, v.span(end - 1).end),
+            EntityType::Org,
+        );
     }
 }
 

@@ -171,6 +171,19 @@ fn linking_short_forms() {
 #[test]
 fn fallback_rules() {
     check(&[
+        // org-descriptor, and the name found again by repetition.
+        (
+            "The payments startup Quorvia raised money. Quorvia said so.",
+            &[("Quorvia", "ORG", "quorvia"), ("Quorvia", "ORG", "quorvia")],
+        ),
+        (
+            "Brindlewood, a payments infrastructure company, grew. Later Brindlewood hired.",
+            &[
+                ("Brindlewood", "ORG", "brindlewood"),
+                ("Brindlewood", "ORG", "brindlewood"),
+            ],
+        ),
+        ("Bank shares fell. Company executives said so.", &[]),
         (
             "Shares of Zhongan Online Holdings fell.",
             &[("Zhongan Online Holdings", "ORG", "zhongan-online-holdings")],
