@@ -89,6 +89,23 @@ pub struct EntityTagger {
     surnames: Vec<Option<String>>,
 }
 
+/// The acronym in brackets right after a name (` (KFTC)`, ` (SME)`): two to
+/// ten letters, digits or `&`, starting with a capital, mostly capitals.
+fn bracketed_acronym(after: &str) -> Option<&str> {
+    let inner = after.strip_prefix(" (")?;
+    let end = inner.find(')')?;
+    let acronym = &inner[..end];
+    let capitals = acronym.chars().filter(char::is_ascii_uppercase).count();
+    (acronym.len() >= 2
+        && acronym.len() <= 10
+        && acronym.starts_with(|c: char| c.is_ascii_uppercase())
+        && acronym
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '&')
+        && capitals * 2 > acronym.len())
+    .then_some(acronym)
+}
+
 /// Resolves overlapping spans by the pipeline's one policy: longest first,
 /// then earliest start, then lower `priority` value. Returns the indices of the
 /// kept items, sorted by start.
@@ -472,6 +489,15 @@ impl EntityTagger {
         if self.org_pattern[pattern] {
             span.end += legal_suffix_len(&text[span.end..]);
         }
+        // `US dollars`, `Hong Kong dollars`: a currency's name (SPEC §2).
+        let rest = &text[span.end..];
+        if (rest.starts_with(" dollar") || rest.starts_with(" Dollar"))
+            && self.targets[pattern]
+                .iter()
+                .any(|&(e, _)| self.gazetteer.entries[e].kind == EntityType::Gpe)
+        {
+            return None;
+        }
         out.push(Candidate {
             span,
             target: Target::Gazetteer(pattern),
@@ -561,6 +587,13 @@ impl EntityTagger {
                             .map(|t| self.gazetteer.entries[t.0].id.as_str());
                         if let Some(idx) = linker.nearest_intro(ids, c.span.start) {
                             linker.add(c.span, idx, MentionSource::ShortForm, false);
+                        } else if let Some(entry) = self.cued_short_form(doc, *p, c.span) {
+                            // `broadcaster Sky`: the text marks the short
+                            // form as this organisation's name, which
+                            // introduces it (SPEC §2 on ordinary words).
+                            let e = &self.gazetteer.entries[entry];
+                            let idx = linker.entity(&e.id, e.kind, &e.name);
+                            linker.add(c.span, idx, MentionSource::ShortForm, true);
                         }
                     }
                 }
@@ -576,6 +609,28 @@ impl EntityTagger {
         }
         self.link_short_forms(doc, &mut linker);
         linker.finish(doc);
+    }
+
+    /// The one organisation or product a `~short` alias at `span` names when
+    /// a company noun stands right before it (`broadcaster Sky`, `carrier
+    /// CSAV`); none when several entries share the short form or it is a
+    /// person's.
+    fn cued_short_form(&self, doc: &Document, pattern: usize, span: Span) -> Option<usize> {
+        let [(entry, true)] = self.targets[pattern][..] else {
+            return None;
+        };
+        if !matches!(
+            self.gazetteer.entries[entry].kind,
+            EntityType::Org | EntityType::Product
+        ) {
+            return None;
+        }
+        let before = doc.text[..span.start].strip_suffix(' ')?;
+        let word = before
+            .rsplit(|c: char| !c.is_ascii_lowercase() && c != '-')
+            .next()
+            .unwrap_or(before);
+        fallback::is_org_descriptor(word).then_some(entry)
     }
 
     /// Surnames of introduced people, and fallback organisations' names without
@@ -607,7 +662,13 @@ impl EntityTagger {
                 }
                 _ => (None, None),
             };
-            for f in form.into_iter().chain(again) {
+            // `Korea Fair Trade Commission (KFTC)`: an acronym the text
+            // defines in brackets names the entity there and later (SPEC §2).
+            let acronym = (e.kind != EntityType::Person)
+                .then(|| bracketed_acronym(&doc.text[m.span.end..]))
+                .flatten()
+                .map(Cow::Borrowed);
+            for f in form.into_iter().chain(again).chain(acronym) {
                 if !forms.iter().any(|(g, i, _)| *g == f && *i == m.entity) {
                     forms.push((f, m.entity, m.span.start));
                 }

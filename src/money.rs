@@ -921,7 +921,13 @@ mod tests {
                 "5 billion Swiss francs, 69,188 million Chinese yuan and 40 million pounds sterling",
                 &[
                     ("5 billion Swiss francs", "5000000000", "CHF", false, None),
-                    ("69,188 million Chinese yuan", "69188000000", "CNY", false, None),
+                    (
+                        "69,188 million Chinese yuan",
+                        "69188000000",
+                        "CNY",
+                        false,
+                        None,
+                    ),
                     ("40 million pounds sterling", "40000000", "GBP", false, None),
                 ],
             ),

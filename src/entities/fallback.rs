@@ -181,6 +181,11 @@ fn push(out: &mut Vec<Candidate>, doc: &Document, span: Span, kind: EntityType) 
 fn cap_run(v: &View, i: usize) -> usize {
     let mut j = i + 1;
     loop {
+        // `Vietnam E-Commerce Association`, `Beijing-Shanghai High Speed Railway`
+        if v.is(j, "-") && v.touching(j - 1) && v.touching(j) && v.is_cap(j + 1) {
+            j += 2;
+            continue;
+        }
         if !v.joined(j - 1) {
             break;
         }
@@ -246,6 +251,11 @@ static ORG_DESCRIPTORS: LazyLock<WordList> = LazyLock::new(|| {
         .collect();
     WordList::new(Vec::leak(words))
 });
+
+/// Whether `word` (lower case) is a company noun of `lexicon/org-descriptors.txt`.
+pub(crate) fn is_org_descriptor(word: &str) -> bool {
+    ORG_DESCRIPTORS.contains(word)
+}
 
 /// `payments startup Finix`, `Finix, a payments infrastructure company`: a
 /// run of one to four capitalised words that a company noun describes. The

@@ -169,6 +169,28 @@ fn linking_short_forms() {
 }
 
 #[test]
+fn ordinary_word_short_forms_and_currency_names() {
+    check(&[
+        // A `~short` form is introduced by a company noun before it…
+        (
+            "Comcast won broadcaster Sky. Sky said so.",
+            &[
+                ("Comcast", "ORG", "comcast"),
+                ("Sky", "ORG", "sky-group"),
+                ("Sky", "ORG", "sky-group"),
+            ],
+        ),
+        // …and not without one.
+        ("The sky is blue. Sky said so.", &[]),
+        // `US dollars` names a currency, not a place (SPEC §2).
+        (
+            "It paid in US dollars, not in the US.",
+            &[("US", "GPE", "united-states")],
+        ),
+    ]);
+}
+
+#[test]
 fn fallback_rules() {
     check(&[
         // org-descriptor, and the name found again by repetition.
@@ -184,6 +206,24 @@ fn fallback_rules() {
             ],
         ),
         ("Bank shares fell. Company executives said so.", &[]),
+        // An acronym defined in brackets names the entity there and later.
+        (
+            "Quorvia Data Holdings (QDH) grew. QDH said so.",
+            &[
+                ("Quorvia Data Holdings", "ORG", "quorvia-data-holdings"),
+                ("QDH", "ORG", "quorvia-data-holdings"),
+                ("QDH", "ORG", "quorvia-data-holdings"),
+            ],
+        ),
+        // Hyphen-joined capitalised words inside a name.
+        (
+            "the Vietnam E-Commerce Association said",
+            &[(
+                "Vietnam E-Commerce Association",
+                "ORG",
+                "vietnam-e-commerce-association",
+            )],
+        ),
         (
             "Shares of Zhongan Online Holdings fell.",
             &[("Zhongan Online Holdings", "ORG", "zhongan-online-holdings")],
