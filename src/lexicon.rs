@@ -635,6 +635,10 @@ pub(crate) const PERSON_TITLE_WORDS: &[&str] = &[
     "tycoon",
     "investor",
     "officer",
+    "industrialist",
+    "financier",
+    "banker",
+    "magnate",
 ];
 
 /// Role nouns that, in an appositive after a name, mark the name as a person

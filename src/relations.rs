@@ -47,7 +47,8 @@
 //! | `hit-with-fine` | `Y was hit with a record fine` | fined |
 //! | `investor-of` | `Uber investor SoftBank`; `X, an investor in Y` | invested_in |
 //! | `investors-include` | `its investors include A, B and C` | invested_in |
-//! | `raised-from` | `X raised $N from A and B`; `… in a round led by A` | invested_in |
+//! | `raised-from` | `X raised $N from A and B` | invested_in |
+//! | `round-led-by` | `backers in X — led by A and including B`; `A led the company's Series B round` | invested_in |
 //! | `minority-stake` | `X owns about 15% of Y` | invested_in |
 //! | `majority-stake` | `X bought a 60 percent stake in Y`; `a controlling stake` | owns |
 //! | `unit-of` | `Whole Foods, a unit of Amazon` | owns |
@@ -239,6 +240,7 @@ const VERB_CUE_WORDS: &[&str] = &[
     "takeover",
     "buyout",
     "investors",
+    "led",
     "raised",
     "raises",
     "working",
@@ -570,14 +572,23 @@ impl<'a> Sent<'a> {
     fn list_tight(&self, m: usize) -> Vec<usize> {
         let mut out = vec![m];
         let mut cur = m;
-        while let Some(next) = self
-            .mention_at(self.ms[cur].b + 1)
-            .filter(|_| matches!(self.w(self.ms[cur].b), "and" | "or"))
-        {
-            out.push(next);
-            cur = next;
+        loop {
+            // A head noun may follow a name (`the NBC network and Universal Pictures`).
+            let mut i = self.ms[cur].b;
+            if self.is_lower_word(i) && !matches!(self.w(i), "and" | "or") {
+                i += 1;
+            }
+            match self
+                .mention_at(i + 1)
+                .filter(|_| matches!(self.w(i), "and" | "or"))
+            {
+                Some(next) => {
+                    out.push(next);
+                    cur = next;
+                }
+                None => return out,
+            }
         }
-        out
     }
 
     /// Mention `m` and the mentions coordinated before it.
@@ -958,8 +969,12 @@ fn sentence_relations(
                 // `Arm's Japanese parent SoftBank`
                 let is_parent =
                     (after + p..i).any(|k| matches!(s.w(k), "parent" | "owner" | "owners"));
+                // `SoftBank's stake in Yahoo Japan`: left to the stake rule.
+                let is_stake = (after + p..i).any(|k| matches!(s.w(k), "stake" | "stakes"));
                 for t in s.list_from(y) {
-                    if is_affiliate {
+                    if is_stake {
+                        continue;
+                    } else if is_affiliate {
                         push(AffiliateOf, ent(t), ent(mi), "affiliate");
                     } else if is_founder {
                         push(FoundedBy, ent(mi), ent(t), "founder-of");
@@ -1224,8 +1239,57 @@ fn sentence_relations(
         // its [words] Y (and Z): owned by the subject's organisation
         if w == "its" {
             let mut k = i + 1;
-            while k < i + 6 && (s.is_lower_word(k) || s.w(k) == "-") && s.mention_at(k).is_none() {
+            // The noun phrase after `its` ends at a function word (`its check
+            // that Finix`, `its own shares to Alphabet`).
+            while k < i + 6
+                && (s.is_lower_word(k) || s.w(k) == "-")
+                && s.mention_at(k).is_none()
+                && !matches!(
+                    s.w(k),
+                    "that"
+                        | "which"
+                        | "who"
+                        | "to"
+                        | "from"
+                        | "with"
+                        | "after"
+                        | "before"
+                        | "by"
+                        | "for"
+                        | "of"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "and"
+                        | "or"
+                        | "as"
+                        | "than"
+                        | "while"
+                        | "when"
+                        | "if"
+                )
+            {
                 k += 1;
+            }
+            // `its biggest shareholder SoftBank`: the named one invests in the owner.
+            if let (Some(y), Some(owner)) = (
+                s.mention_at(k),
+                s.clause_subject_before(i).or_else(|| s.subject_org()),
+            ) && (i + 1..k).any(|j| {
+                matches!(
+                    s.w(j),
+                    "shareholder"
+                        | "investor"
+                        | "backer"
+                        | "shareholders"
+                        | "investors"
+                        | "backers"
+                )
+            }) && s.ms[y].kind == Org
+            {
+                for t in s.list_from(y) {
+                    push(InvestedIn, ent(t), ent(owner), "investor-of");
+                }
             }
             if let (Some(y), Some(owner)) = (
                 s.mention_at(k),
@@ -1242,6 +1306,11 @@ fn sentence_relations(
                         | "investors"
                         | "backers"
                         | "shareholders"
+                        | "investor"
+                        | "backer"
+                        | "shareholder"
+                        | "owner"
+                        | "parent"
                         | "include"
                         | "includes"
                         | "founder"
@@ -1309,7 +1378,12 @@ fn sentence_relations(
         if ((matches!(w, "backer" | "backers" | "investor" | "shareholder")
             && matches!(s.w(i + 1), "of" | "in"))
             || (w == "stake" && s.w(i + 1) == "in"))
-            && let (Some(h), Some(t)) = (s.subject_org(), s.first_after(i + 2, 3))
+            && let Some(t) = s.first_after(i + 2, 3)
+            && let Some(h) = (i.saturating_sub(6)..i)
+                .rev()
+                .find(|&k| s.possessive(k) == 2)
+                .and_then(|k| s.mention_ending(k))
+                .or_else(|| s.subject_org())
         {
             // A majority stake is ownership (SPEC §6): `a 60 percent stake`,
             // `a majority stake`, `a controlling stake`.
@@ -1461,6 +1535,55 @@ fn sentence_relations(
                 }
             }
         }
+        // Funding rounds: `backers in X — led by A and including B`, `a round
+        // led by A`, `A led the company's Series B round`.
+        if w == "led" {
+            let funding = |k: usize| {
+                matches!(
+                    s.w(k),
+                    "round"
+                        | "funding"
+                        | "financing"
+                        | "investment"
+                        | "backers"
+                        | "investors"
+                        | "series"
+                        | "raise"
+                        | "raised"
+                )
+            };
+            let (investors, company) = if s.w(i + 1) == "by" {
+                let context = (i.saturating_sub(12)..i).any(funding);
+                let first = s.first_after(i + 2, 2).filter(|&f| s.ms[f].kind == Org);
+                let mut list: Vec<usize> = first.map(|f| s.list_from(f)).unwrap_or_default();
+                // `… and including B`
+                if let Some(inc) = (i + 2..(i + 16).min(s.n)).find(|&k| s.w(k) == "including")
+                    && let Some(b) = s.first_after(inc + 1, 1)
+                {
+                    list.extend(s.list_from(b));
+                }
+                // `backers in X`: the company; else the sentence's first organisation.
+                let backed = (i.saturating_sub(12)..i)
+                    .find(|&k| matches!(s.w(k), "backers" | "investors") && s.w(k + 1) == "in")
+                    .and_then(|k| s.mention_at(k + 2));
+                (if context { list } else { Vec::new() }, backed)
+            } else {
+                let context = (i + 1..(i + 10).min(s.n)).any(funding);
+                let investor = s.agent_before(i).filter(|_| context);
+                (investor.into_iter().collect(), None)
+            };
+            let company = company.map(ent).or_else(|| {
+                s.ms.iter()
+                    .find(|m| m.kind == Org && !investors.iter().any(|&x| s.ms[x].ent == m.ent))
+                    .map(|m| m.ent)
+                    .or(ctx.last_company)
+            });
+            if let Some(c) = company {
+                for x in investors {
+                    push(InvestedIn, ent(x), c, "round-led-by");
+                }
+            }
+        }
         // P worked|working for|at O
         if matches!(w, "working" | "worked" | "works")
             && matches!(s.w(i + 1), "for" | "at")
@@ -1580,7 +1703,9 @@ fn sentence_relations(
         }
         // sued / lawsuit against
         if matches!(w, "sued" | "sues" | "suing" | "sue") {
-            if i > 0 && matches!(s.w(i - 1), "was" | "been" | "were" | "being") {
+            let passive = (i.saturating_sub(2)..i)
+                .any(|k| matches!(s.w(k), "was" | "been" | "were" | "being" | "is" | "are"));
+            if passive && w == "sued" {
                 if let (Some(t), true) = (s.nearest_before(i, &[Org]), s.w(i + 1) == "by")
                     && let Some(h) = s.first_after(i + 2, 2)
                 {

@@ -351,6 +351,37 @@ fn news_constructions() {
             "Arm is expected to remain headquartered in Cambridge.",
             &["headquartered_in(arm, cambridge)"],
         ),
+        (
+            "Yahoo said the deal strengthens ties with its biggest shareholder SoftBank.",
+            &["invested_in(softbank, yahoo)"],
+        ),
+        (
+            "SoftBank's stake in Yahoo will rise to 48.17%.",
+            &["invested_in(softbank, yahoo)"],
+        ),
+        (
+            "Samsung's branch companies in China were all sued by Huawei.",
+            &["sued(huawei, samsung)"],
+        ),
+        (
+            "Comcast, which owns the NBC network and Universal Pictures, grew.",
+            &["owns(comcast, nbc)", "owns(comcast, universal-pictures)"],
+        ),
+        (
+            "Earlier backers in Stripe, led by Sequoia Capital and including Tiger Global, invested more.",
+            &[
+                "invested_in(sequoia-capital, stripe)",
+                "invested_in(tiger-global, stripe)",
+            ],
+        ),
+        (
+            "Stripe told staff that Sequoia Capital, which led the company's Series B round, left.",
+            &["invested_in(sequoia-capital, stripe)"],
+        ),
+        (
+            "Uber will pay its own shares to Alphabet's Waymo.",
+            &["owns(alphabet, waymo)"],
+        ),
         // Negatives: planned, agreed and abandoned deals are no relation.
         ("Nvidia will buy Arm from its owner.", &[]),
         ("Microsoft agreed to buy Activision Blizzard.", &[]),
