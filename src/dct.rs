@@ -1,7 +1,10 @@
 //! Document creation time: a leading ` date YYYY-MM-DD` header line, else the
 //! date the input carried (JSONL `date`), else the pipeline's default (`--dct`).
 
+use std::sync::LazyLock;
+
 use chrono::{Datelike, NaiveDate};
+use regex::Regex;
 
 use crate::document::{Document, Span};
 use crate::stage::Stage;
@@ -58,8 +61,44 @@ pub fn find_header(text: &str) -> Option<(Span, NaiveDate)> {
     Some((Span::new(start, start + 10), date))
 }
 
+/// The date of a dated dateline at the top of an article (SPEC §1):
+/// `FRANKFURT, March 4, 2024 (Reuters) -`, `SEOUL, Korea, 4 March 2024 —`,
+/// `NEW YORK, Mar. 4, 2024 /PRNewswire/ --`. The place is in capitals; the
+/// date is followed by a bracket, a dash or a slash.
+pub fn find_dateline(text: &str) -> Option<NaiveDate> {
+    static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?";
+        Regex::new(&format!(
+            r"\A\s*[A-Z][A-Z .'’-]*[A-Z](?:,\s+[A-Z][A-Za-z .]+)?,\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:(?P<m1>{month})\s+(?P<d1>[0-9]{{1,2}}),?\s+(?P<y1>[0-9]{{4}})|(?P<d2>[0-9]{{1,2}})\s+(?P<m2>{month})\s+(?P<y2>[0-9]{{4}}))\s*(?:\(|-|—|–|/)"
+        ))
+        .expect("valid dateline regex")
+    });
+    // A dateline opens the article: its first 200 bytes are enough.
+    let mut end = text.len().min(200);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let c = DATELINE.captures(&text[..end])?;
+    let (m, d, y) = match (c.name("m1"), c.name("m2")) {
+        (Some(m), _) => (m, c.name("d1")?, c.name("y1")?),
+        (None, Some(m)) => (m, c.name("d2")?, c.name("y2")?),
+        (None, None) => return None,
+    };
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|k| m.as_str().to_ascii_lowercase().starts_with(k))?;
+    NaiveDate::from_ymd_opt(
+        y.as_str().parse().ok()?,
+        month as u32 + 1,
+        d.as_str().parse().ok()?,
+    )
+}
+
 /// The document-date stage. `doc.dct` arrives holding the input's date (if any);
-/// a header overrides it, and `default` fills it when both are missing.
+/// a header overrides it; a dated dateline, then `default`, fill it when both
+/// are missing (SPEC §1's order).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct DctDetector {
     /// The `--dct` fallback.
@@ -77,7 +116,7 @@ impl Stage for DctDetector {
             doc.dct = Some(date);
         }
         if doc.dct.is_none() {
-            doc.dct = self.default;
+            doc.dct = find_dateline(&doc.text).or(self.default);
         }
     }
 }
@@ -85,8 +124,37 @@ impl Stage for DctDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex::Regex;
-    use std::sync::LazyLock;
+
+    #[test]
+    fn datelines_give_the_date() {
+        let rows: &[(&str, Option<&str>)] = &[
+            (
+                "FRANKFURT, March 4, 2024 (Reuters) - Deutsche Bank said",
+                Some("2024-03-04"),
+            ),
+            (
+                "SEOUL, South Korea, 4 March 2024 — Samsung said",
+                Some("2024-03-04"),
+            ),
+            (
+                "NEW YORK, Mar. 4, 2024 /PRNewswire/ -- Acme said",
+                Some("2024-03-04"),
+            ),
+            (
+                "HONG KONG, Tuesday, Feb. 2, 2021 (Reuters) -",
+                Some("2021-02-02"),
+            ),
+            ("Tencent said on March 4, 2024 (a Monday) that", None),
+            (
+                "FRANKFURT (Reuters) - Deutsche Bank said on March 4, 2024",
+                None,
+            ),
+            ("FRANKFURT, February 30, 2024 (Reuters) -", None),
+        ];
+        for &(text, want) in rows {
+            assert_eq!(find_dateline(text).map(iso_date).as_deref(), want, "{text}");
+        }
+    }
 
     #[test]
     fn iso_date_matches_chrono() {

@@ -13,6 +13,7 @@
 //! | `person-appositive` | `, a/an/the … <role>` after 2–3 names | `Liu Qiang, an analyst at …` |
 //! | `person-said` | attribution verb and a known given name or surname | `said Wang Fang` |
 //! | `person-founder` | `founded … by` and a known given name or surname | `founded in 2008 by Xu Yangtian` |
+//! | `person-byline` | a byline or credit line: `By A and B` opening a line, `Reporting by A; Editing by B` | `By Nick Turner and Ian King` |
 
 use std::sync::LazyLock;
 
@@ -217,6 +218,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
         person_title(&v, i, out);
         founded_by_person(&v, i, out);
     }
+    bylines(&v, out);
     // Rules over capitalised runs, which start at a capitalised word not
     // joined to a capitalised word before it.
     let capitalised = tokens_where(&doc.tokens, capitalised_word);
@@ -419,6 +421,57 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         && (!in_commas || v.is(stop, ","))
     {
         push(out, v.doc, span, EntityType::Person);
+    }
+}
+
+/// Bylines and credits (SPEC §2): `By A and B` at the start of a line, and
+/// `Reporting by A; Editing by B and C` anywhere. Each 2–3 word name of the
+/// list is a person.
+fn bylines(v: &View, out: &mut Vec<Candidate>) {
+    let text = v.doc.text.as_str();
+    let mut cues: Vec<usize> = text
+        .match_indices("By ")
+        .filter(|(at, _)| {
+            text[..*at].trim_end_matches([' ', '\t']).ends_with('\n')
+                || text[..*at].trim().is_empty()
+        })
+        .map(|(at, _)| at + "By ".len())
+        .collect();
+    for credit in [
+        "Reporting by ",
+        "reporting by ",
+        "Editing by ",
+        "Writing by ",
+    ] {
+        cues.extend(text.match_indices(credit).map(|(at, m)| at + m.len()));
+    }
+    for at in cues {
+        let mut i = v.doc.tokens.partition_point(|t| t.span.start < at);
+        // A list: names of two or three capitalised words joined by `,`,
+        // `and`, `&` (read word by word: a run would take `A and B` as one).
+        loop {
+            let mut stop = i;
+            while stop < i + 3
+                && v.is_cap(stop)
+                && (stop == i || v.joined(stop - 1))
+                && !v.in_list(stop, &NON_NAME_WORDS)
+            {
+                stop += 1;
+            }
+            if stop - i < 2 || (v.is_cap(stop) && v.joined(stop - 1)) {
+                break;
+            }
+            push(
+                out,
+                v.doc,
+                Span::new(v.span(i).start, v.span(stop - 1).end),
+                EntityType::Person,
+            );
+            i = stop;
+            while v.is(i, ",") || v.is(i, "and") || v.is(i, "&") {
+                i += 1;
+            }
+        }
     }
 }
 

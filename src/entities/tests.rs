@@ -206,6 +206,17 @@ fn fallback_rules() {
             ],
         ),
         ("Bank shares fell. Company executives said so.", &[]),
+        // person-byline
+        (
+            "Shares fell\nBy Nick Turner and Ian King\n\nReporting by Josh Horwitz; Editing by Tom Hogue",
+            &[
+                ("Nick Turner", "PERSON", "nick-turner"),
+                ("Ian King", "PERSON", "ian-king"),
+                ("Josh Horwitz", "PERSON", "josh-horwitz"),
+                ("Tom Hogue", "PERSON", "tom-hogue"),
+            ],
+        ),
+        ("It was approved By The Board.", &[]),
         // An acronym defined in brackets names the entity there and later.
         (
             "Quorvia Data Holdings (QDH) grew. QDH said so.",
