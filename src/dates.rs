@@ -1010,18 +1010,18 @@ const DATE_PREFIXES: &[&str] = &["late", "early", "mid", "end"];
 fn extend_left(doc: &Document, t: &mut Timex) {
     let text = doc.text.as_str();
     let before = &text[..t.span.start];
+    // The length of `word` + `joiner` ending `before` on a word boundary.
     let prefix_len = |words: &[&str], joiners: &[&str]| {
+        let j = joiners.iter().find(|j| before.ends_with(**j))?;
+        let rest = &before[..before.len() - j.len()];
         words.iter().find_map(|w| {
-            joiners.iter().find_map(|j| {
-                let tail = format!("{w}{j}");
-                let at = before.len().checked_sub(tail.len())?;
-                let piece = before.get(at..)?;
-                let clean = !before[..at]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric());
-                (piece.eq_ignore_ascii_case(&tail) && clean).then_some(tail.len())
-            })
+            let at = rest.len().checked_sub(w.len())?;
+            let clean = !rest
+                .get(..at)?
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric());
+            (rest.get(at..)?.eq_ignore_ascii_case(w) && clean).then_some(w.len() + j.len())
         })
     };
     match t.kind {

@@ -25,7 +25,7 @@
 //!
 //! Load errors name the file and line.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 use crate::document::EntityType;
@@ -300,7 +300,7 @@ impl Gazetteer {
                 out.push((s.clone(), i, true));
             }
         }
-        let own: std::collections::HashSet<&str> = out.iter().map(|(s, _, _)| s.as_str()).collect();
+        let own: HashSet<&str> = out.iter().map(|(s, _, _)| s.as_str()).collect();
         let mut variants = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             let capitals = !e.origin.starts_with(GENERATED_DIR);

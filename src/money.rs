@@ -623,7 +623,10 @@ fn range_tail(text: &str, m: &mut Money, caps: &Captures) -> Option<Money> {
     if caps.get_group(groups[2]).is_some() {
         return None;
     }
-    let found = RANGE_TAIL.captures(&text[m.span.end..])?;
+    // The other bound is within a few words: a window, not the rest of the
+    // text (the capture engines' work grows with the haystack).
+    let window = &text[m.span.end..floor_boundary(text, (m.span.end + 48).min(text.len()))];
+    let found = RANGE_TAIL.captures(window)?;
     let scale = found.name("scale")?.as_str();
     m.value = m.value.times_pow10(scale_exp(scale))?;
     if found.name("sign").is_some() {

@@ -73,8 +73,9 @@ const FOUNDED_WORDS: &[&str] = &["founded", "cofounded"];
 static FOUNDED: WordList = WordList::new(FOUNDED_WORDS);
 
 /// The word keys of every cue of the token-cued rules but `org-domain` (which
-/// needs a `.`): one look-up turns most word tokens away from all of them.
-static TOKEN_CUES: KeyFilter = KeyFilter::of(&[PERSON_TITLE_WORDS, FOUNDED_WORDS]);
+/// needs a `.`): titles, `founded`, and `By`/`by` of bylines. One look-up
+/// turns most word tokens away from all of them.
+static TOKEN_CUES: KeyFilter = KeyFilter::of(&[PERSON_TITLE_WORDS, FOUNDED_WORDS, &["By", "by"]]);
 
 /// The first words of [`ORG_TRAILING_NOUNS`]: a run not followed by one of
 /// them is spared the comparison with every noun.
@@ -217,8 +218,8 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
         }
         person_title(&v, i, out);
         founded_by_person(&v, i, out);
+        byline(&v, i, out);
     }
-    bylines(&v, out);
     // Rules over capitalised runs, which start at a capitalised word not
     // joined to a capitalised word before it.
     let capitalised = tokens_where(&doc.tokens, capitalised_word);
@@ -424,53 +425,52 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
     }
 }
 
-/// Bylines and credits (SPEC §2): `By A and B` at the start of a line, and
-/// `Reporting by A; Editing by B and C` anywhere. Each 2–3 word name of the
-/// list is a person.
-fn bylines(v: &View, out: &mut Vec<Candidate>) {
+/// Bylines and credits (SPEC §2) at token `by`: `By A and B` at the start of
+/// a line, and `Reporting by A; Editing by B and C` anywhere. Each 2–3 word
+/// name of the list is a person.
+fn byline(v: &View, by: usize, out: &mut Vec<Candidate>) {
     let text = v.doc.text.as_str();
-    let mut cues: Vec<usize> = text
-        .match_indices("By ")
-        .filter(|(at, _)| {
-            text[..*at].trim_end_matches([' ', '\t']).ends_with('\n')
-                || text[..*at].trim().is_empty()
-        })
-        .map(|(at, _)| at + "By ".len())
-        .collect();
-    for credit in [
-        "Reporting by ",
-        "reporting by ",
-        "Editing by ",
-        "Writing by ",
-    ] {
-        cues.extend(text.match_indices(credit).map(|(at, m)| at + m.len()));
+    let start = v.span(by).start;
+    let cue = if v.is(by, "By") {
+        // Opening its line.
+        text[..start]
+            .trim_end_matches([' ', '\t'])
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == '\n')
+    } else {
+        v.is(by, "by")
+            && by > 0
+            && v.joined(by - 1)
+            && v.lower_is(by - 1, &["reporting", "editing", "writing"])
+    };
+    if !cue || !v.joined(by) {
+        return;
     }
-    for at in cues {
-        let mut i = v.doc.tokens.partition_point(|t| t.span.start < at);
-        // A list: names of two or three capitalised words joined by `,`,
-        // `and`, `&` (read word by word: a run would take `A and B` as one).
-        loop {
-            let mut stop = i;
-            while stop < i + 3
-                && v.is_cap(stop)
-                && (stop == i || v.joined(stop - 1))
-                && !v.in_list(stop, &NON_NAME_WORDS)
-            {
-                stop += 1;
-            }
-            if stop - i < 2 || (v.is_cap(stop) && v.joined(stop - 1)) {
-                break;
-            }
-            push(
-                out,
-                v.doc,
-                Span::new(v.span(i).start, v.span(stop - 1).end),
-                EntityType::Person,
-            );
-            i = stop;
-            while v.is(i, ",") || v.is(i, "and") || v.is(i, "&") {
-                i += 1;
-            }
+    // A list: names of two or three capitalised words joined by `,`, `and`,
+    // `&` (read word by word: a run would take `A and B` as one).
+    let mut i = by + 1;
+    loop {
+        let mut stop = i;
+        while stop < i + 3
+            && v.is_cap(stop)
+            && (stop == i || v.joined(stop - 1))
+            && !v.in_list(stop, &NON_NAME_WORDS)
+        {
+            stop += 1;
+        }
+        if stop - i < 2 || (v.is_cap(stop) && v.joined(stop - 1)) {
+            return;
+        }
+        push(
+            out,
+            v.doc,
+            Span::new(v.span(i).start, v.span(stop - 1).end),
+            EntityType::Person,
+        );
+        i = stop;
+        while v.is(i, ",") || v.is(i, "and") || v.is(i, "&") {
+            i += 1;
         }
     }
 }
