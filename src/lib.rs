@@ -26,6 +26,13 @@
 //! money/percents → dates → relations. Every stage adds a stand-off layer with
 //! byte offsets into the untouched text; [`Record`] converts them to code-point
 //! offsets for output.
+//!
+//! ## Cargo features
+//!
+//! * `cli` (default): the `newsie` command-line binary, with the crates only
+//!   it needs (clap, indicatif, anyhow, tempfile, mimalloc). A program that
+//!   uses the library alone can leave it out:
+//!   `newsie = { version = "0.1", default-features = false }`.
 
 #![deny(missing_docs)]
 
