@@ -51,6 +51,7 @@ pub mod pipeline;
 pub mod record;
 pub mod relations;
 pub mod report;
+pub mod runner;
 pub mod sentences;
 pub mod stage;
 pub mod subword;
@@ -59,8 +60,7 @@ pub mod tokenize;
 pub use document::{Document, EntityType, RelationType, Span};
 pub use error::{DocumentError, GazetteerError, LexiconError, RecordsError, TokenizerError};
 pub use input::{InputDoc, InputFormat, Inputs};
-pub use pipeline::{
-    BuildError, Pipeline, PipelineBuilder, RunSummary, run_batches, run_batches_with,
-};
+pub use pipeline::{BuildError, Pipeline, PipelineBuilder};
 pub use record::Record;
+pub use runner::{RunSummary, Runner};
 pub use stage::Stage;
