@@ -23,7 +23,8 @@
 //!
 //! The pipeline is a fixed sequence of [`Stage`]s over one shared
 //! [`Document`]: tokenize → sentences → document date → entities →
-//! money/percents → dates → relations. Every stage adds a stand-off layer with
+//! money/percents → dates → relations, then any stages of the user's own
+//! ([`PipelineBuilder::stage`]). Every stage adds a stand-off layer with
 //! byte offsets into the untouched text; [`Record`] converts them to code-point
 //! offsets for output.
 //!

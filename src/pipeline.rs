@@ -4,6 +4,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -36,6 +37,14 @@ pub enum BuildError {
     /// A lexicon file is invalid.
     #[error(transparent)]
     Lexicon(#[from] LexiconError),
+    /// More stages than the stage timings hold.
+    #[error("{stages} stages: a pipeline holds at most {max} (the built-in ones included)")]
+    TooManyStages {
+        /// The stages asked for, the built-in ones included.
+        stages: usize,
+        /// The most a pipeline holds.
+        max: usize,
+    },
 }
 
 /// Default `--max-doc-bytes`: 16 MiB (news articles are kilobytes; this bounds memory).
@@ -48,13 +57,29 @@ pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
 /// let doc = pipeline.process_text("a", "a.txt", " date 2021-03-17 Tencent sued ByteDance on Monday.", None);
 /// assert_eq!(doc.entities[0].id, "tencent");
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct PipelineBuilder {
     tokenizer_file: Option<PathBuf>,
     gazetteer_files: Vec<PathBuf>,
     no_builtin: bool,
     dct: Option<NaiveDate>,
     max_doc_bytes: Option<usize>,
+    /// A user's stages, run after the built-in ones.
+    extra_stages: Vec<Arc<dyn Stage>>,
+}
+
+impl std::fmt::Debug for PipelineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let extra: Vec<&str> = self.extra_stages.iter().map(|s| s.name()).collect();
+        f.debug_struct("PipelineBuilder")
+            .field("tokenizer_file", &self.tokenizer_file)
+            .field("gazetteer_files", &self.gazetteer_files)
+            .field("no_builtin", &self.no_builtin)
+            .field("dct", &self.dct)
+            .field("max_doc_bytes", &self.max_doc_bytes)
+            .field("extra_stages", &extra)
+            .finish()
+    }
 }
 
 impl PipelineBuilder {
@@ -93,6 +118,48 @@ impl PipelineBuilder {
         self
     }
 
+    /// Appends a user's stage: it runs after the built-in stages (and after
+    /// the stages added before it) on every document, and its time shows in
+    /// [`Pipeline::stage_timings`] under its [`name`](Stage::name). A
+    /// pipeline holds at most 16 stages, the 7 built-in ones included.
+    ///
+    /// ```
+    /// use newsie::{Document, EntityType, PipelineBuilder, Record, Stage};
+    ///
+    /// /// Flags documents that name no organisation.
+    /// struct FlagNoOrg;
+    ///
+    /// impl Stage for FlagNoOrg {
+    ///     fn name(&self) -> &'static str {
+    ///         "no-org"
+    ///     }
+    ///
+    ///     fn process(&self, doc: &mut Document) {
+    ///         // The built-in layers are there: entities, money, dates, relations.
+    ///         if !doc.entities.iter().any(|e| e.kind == EntityType::Org) {
+    ///             doc.warnings.push("no organisation named".into());
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let pipeline = PipelineBuilder::new().stage(FlagNoOrg).build()?;
+    /// let doc = pipeline.process_text("a", "a.txt", "Prices rose 3% in May.", None);
+    /// assert_eq!(doc.warnings, ["no organisation named"]);
+    /// let doc = pipeline.process_text("b", "b.txt", "Tencent sued ByteDance.", None);
+    /// assert!(doc.warnings.is_empty());
+    /// // The warning is part of the record.
+    /// let doc = pipeline.process_text("c", "c.txt", "Hello.", None);
+    /// let record = Record::from_document(&doc);
+    /// assert_eq!(record.warnings, Some(vec!["no organisation named".to_string()]));
+    /// let names: Vec<&str> = pipeline.stage_timings().iter().map(|t| t.0).collect();
+    /// assert_eq!(names.last(), Some(&"no-org"));
+    /// # Ok::<(), newsie::BuildError>(())
+    /// ```
+    pub fn stage(mut self, stage: impl Stage + 'static) -> Self {
+        self.extra_stages.push(Arc::new(stage));
+        self
+    }
+
     /// Loads gazetteers and compiles every automaton and pattern.
     pub fn build(self) -> Result<Pipeline, BuildError> {
         crate::money::check_lexicon()?;
@@ -106,7 +173,7 @@ impl PipelineBuilder {
         }
         let relations = RelationExtractor::new(&gazetteer);
         let entities = EntityTagger::new(gazetteer)?;
-        let stages: Vec<Box<dyn Stage>> = vec![
+        let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Tokenizer),
             Box::new(SentenceSplitter),
             Box::new(DctDetector { default: self.dct }),
@@ -115,10 +182,18 @@ impl PipelineBuilder {
             Box::new(DateTagger),
             Box::new(relations),
         ];
-        assert!(
-            stages.len() <= MAX_STAGES,
-            "StageClock holds {MAX_STAGES} stages"
+        stages.extend(
+            self.extra_stages
+                .into_iter()
+                .map(|s| Box::new(s) as Box<dyn Stage>),
         );
+        // `run` times the stages with one clock slot each.
+        if stages.len() > MAX_STAGES {
+            return Err(BuildError::TooManyStages {
+                stages: stages.len(),
+                max: MAX_STAGES,
+            });
+        }
         let timings = (0..CLOCK_SHARDS).map(|_| StageClock::default()).collect();
         let subword = match &self.tokenizer_file {
             Some(path) => Some(SubwordTagger::from_file(path)?),
@@ -133,8 +208,9 @@ impl PipelineBuilder {
     }
 }
 
-/// The most stages a [`StageClock`] times.
-const MAX_STAGES: usize = 8;
+/// The most stages a pipeline holds, which its [`StageClock`]s time: 16
+/// counters fill the clock's 128 bytes exactly.
+const MAX_STAGES: usize = 16;
 /// Shards of the stage timings: worker threads beyond this share shards.
 const CLOCK_SHARDS: usize = 64;
 
@@ -339,8 +415,10 @@ mod tests {
 
     #[test]
     fn a_document_whose_stage_panics_gets_an_error_record() {
-        let mut pipeline = PipelineBuilder::new().build().expect("built-in pipeline");
-        pipeline.stages.push(Box::new(PanicsOnBoom));
+        let pipeline = PipelineBuilder::new()
+            .stage(PanicsOnBoom)
+            .build()
+            .expect("built-in pipeline");
         let texts = ["Alibaba rose 3%.", "boom", "Tencent fell 2%."];
         let inputs = texts.iter().enumerate().map(|(i, t)| {
             let mut d = doc(i, 0);
@@ -393,5 +471,46 @@ mod tests {
         let names: Vec<&str> = pipeline.stage_timings().iter().map(|t| t.0).collect();
         assert_eq!(names[0], "tokenize");
         assert_eq!(names.len(), pipeline.stages.len());
+    }
+
+    #[test]
+    fn user_stages_run_after_the_built_in_ones_in_order() {
+        /// Records which stages ran before it, in the document's warnings.
+        struct Note(&'static str);
+        impl Stage for Note {
+            fn name(&self) -> &'static str {
+                self.0
+            }
+            fn process(&self, doc: &mut Document) {
+                let seen = format!("{} after {} relations", self.0, doc.relations.len());
+                doc.warnings.push(seen);
+            }
+        }
+        let pipeline = PipelineBuilder::new()
+            .stage(Note("first"))
+            .stage(Box::new(Note("second")) as Box<dyn Stage>)
+            .build()
+            .expect("pipeline");
+        let doc = pipeline.process_text("a", "t", "Tencent sued ByteDance on Monday.", None);
+        assert_eq!(
+            doc.warnings,
+            ["first after 1 relations", "second after 1 relations"]
+        );
+        let names: Vec<&str> = pipeline.stage_timings().iter().map(|t| t.0).collect();
+        assert_eq!(names.len(), 9);
+        assert_eq!(names[7..], ["first", "second"]);
+
+        let mut builder = PipelineBuilder::new();
+        for _ in 0..MAX_STAGES - 7 {
+            builder = builder.stage(Note("n"));
+        }
+        assert!(builder.clone().build().is_ok());
+        assert!(matches!(
+            builder.stage(Note("one too many")).build(),
+            Err(BuildError::TooManyStages {
+                stages: 17,
+                max: 16
+            })
+        ));
     }
 }
