@@ -27,6 +27,7 @@ use crate::tokenize::Tokenizer;
 
 /// Why a pipeline could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// A gazetteer is missing or invalid.
     #[error(transparent)]
