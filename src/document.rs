@@ -130,7 +130,11 @@ impl Shape {
 }
 
 /// Entity types (OntoNotes names, SPEC §2).
+///
+/// More types may come in a minor release (`#[non_exhaustive]`): a `match`
+/// outside this crate needs a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// People.
     Person,
@@ -385,7 +389,11 @@ pub struct Timex {
 }
 
 /// The relation types of SPEC §6.
+///
+/// More types may come in a minor release (`#[non_exhaustive]`): a `match`
+/// outside this crate needs a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum RelationType {
     /// ORG → PERSON.
     FoundedBy,

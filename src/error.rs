@@ -1,9 +1,13 @@
 //! Typed errors of the library.
+//!
+//! The error enums are `#[non_exhaustive]`: new causes may come in a minor
+//! release, so a `match` outside this crate needs a `_` arm.
 
 use thiserror::Error;
 
 /// A gazetteer could not be loaded.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GazetteerError {
     /// The file could not be read.
     #[error("{path}: cannot read gazetteer: {message}")]
@@ -50,6 +54,7 @@ impl LexiconError {
 /// Why one input document could not be turned into a record. Written as the
 /// `error` field of an error record; the run goes on.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DocumentError {
     /// The file could not be read.
     #[error("cannot read {path}: {message}")]
@@ -88,6 +93,7 @@ pub enum DocumentError {
 
 /// An error of `newsie eval` or `newsie diff` input.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum RecordsError {
     /// A file could not be read.
     #[error("{path}: {source}")]

@@ -23,9 +23,17 @@
 //!
 //! The pipeline is a fixed sequence of [`Stage`]s over one shared
 //! [`Document`]: tokenize → sentences → document date → entities →
-//! money/percents → dates → relations. Every stage adds a stand-off layer with
+//! money/percents → dates → relations, then any stages of the user's own
+//! ([`PipelineBuilder::stage`]). Every stage adds a stand-off layer with
 //! byte offsets into the untouched text; [`Record`] converts them to code-point
 //! offsets for output.
+//!
+//! ## Cargo features
+//!
+//! * `cli` (default): the `newsie` command-line binary, with the crates only
+//!   it needs (clap, indicatif, anyhow, tempfile, mimalloc). A program that
+//!   uses the library alone can leave it out:
+//!   `newsie = { version = "0.1", default-features = false }`.
 
 #![deny(missing_docs)]
 
@@ -44,6 +52,7 @@ pub mod pipeline;
 pub mod record;
 pub mod relations;
 pub mod report;
+pub mod runner;
 pub mod sentences;
 pub mod stage;
 pub mod subword;
@@ -52,8 +61,7 @@ pub mod tokenize;
 pub use document::{Document, EntityType, RelationType, Span};
 pub use error::{DocumentError, GazetteerError, LexiconError, RecordsError, TokenizerError};
 pub use input::{InputDoc, InputFormat, Inputs};
-pub use pipeline::{
-    BuildError, Pipeline, PipelineBuilder, RunSummary, run_batches, run_batches_with,
-};
+pub use pipeline::{BuildError, Pipeline, PipelineBuilder};
 pub use record::Record;
+pub use runner::{RunSummary, Runner};
 pub use stage::Stage;

@@ -13,7 +13,7 @@ use newsie::diff::{DiffFormat, diff_files};
 use newsie::eval::{EvalFormat, evaluate_files};
 use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
-use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, run_batches, run_batches_with};
+use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, Runner};
 
 // The pipeline makes many small, short-lived allocations per document (spans'
 // texts, ids, record fields); mimalloc's thread-local free lists serve them at
@@ -93,7 +93,7 @@ struct InputArgs {
     #[arg(long, default_value_t = newsie::pipeline::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
     /// Documents between flushes of the output (at most four times as many are in flight).
-    #[arg(long, default_value_t = 512, hide = true)]
+    #[arg(long, default_value_t = newsie::runner::DEFAULT_BATCH_DOCS, hide = true)]
     batch_docs: usize,
 }
 
@@ -441,14 +441,10 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let progress = progress();
     let started = std::time::Instant::now();
     let summary = pool.install(|| {
-        run_batches(
-            &pipeline,
-            a.input.inputs(),
-            &mut out,
-            a.input.batch_docs,
-            8 << 20,
-            |s| show(&progress, s),
-        )
+        Runner::new()
+            .batch_docs(a.input.batch_docs)
+            .on_batch(|s| show(&progress, s))
+            .run(&pipeline, a.input.inputs(), &mut out)
     })?;
     out.finish()?;
     if let Some(pb) = progress {
@@ -520,14 +516,10 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
         }
     };
     let summary = pool.install(|| {
-        run_batches_with(
-            a.input.inputs(),
-            &mut out,
-            a.input.batch_docs,
-            8 << 20,
-            to_windows,
-            |s| show(&progress, s),
-        )
+        Runner::new()
+            .batch_docs(a.input.batch_docs)
+            .on_batch(|s| show(&progress, s))
+            .run_with(a.input.inputs(), &mut out, to_windows)
     })?;
     out.finish()?;
     if let Some(pb) = progress {

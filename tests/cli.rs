@@ -1,6 +1,13 @@
 //! End-to-end tests: the `newsie` binary over the fixtures and over hostile
 //! inputs, records read back with `deny_unknown_fields`, snapshots, accuracy
-//! thresholds, and a cross-check against the reference scorer when present.
+//! thresholds, and a cross-check against the reference scorer.
+//!
+//! Tests that need a tool from outside Rust (headless Chromium, Java and
+//! PySpark, Python's `tokenizers`, the reference scorer) are `#[ignore]`d, so
+//! `cargo test` lists them as ignored instead of passing them unrun;
+//! `.ci/run` installs the tools and runs them all
+//! (`cargo test -- --include-ignored`). Run on their own, they fail when the
+//! tool is missing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +33,13 @@ fn seeds_dir() -> PathBuf {
 
 fn gold() -> PathBuf {
     root().join("fixtures/gold/seeds.gold.jsonl")
+}
+
+/// Says why a test did nothing, where it is seen: straight to stderr, not
+/// with `eprintln!`, whose output the test harness keeps back for tests that
+/// pass.
+fn skip_loudly(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -242,14 +256,28 @@ fn accuracy_on_the_dev_gold() {
     );
 }
 
+/// The reference scorer: `scripts/score.py`, else the shared checkout's
+/// `../shared/eval/score.py`.
+fn score_py() -> Option<PathBuf> {
+    [
+        root().join("scripts/score.py"),
+        root().join("../shared/eval/score.py"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
 #[test]
-fn eval_agrees_with_score_py_when_present() {
-    let score_py = root().join("../shared/eval/score.py");
-    let python = Command::new("python3").arg("--version").output();
-    if !score_py.exists() || python.is_err() {
-        eprintln!("skipped: ../shared/eval/score.py or python3 not available");
+#[ignore = "needs python3 and the reference scorer (scripts/score.py or ../shared/eval/score.py)"]
+fn eval_agrees_with_score_py() {
+    // A clone without the shared checkout has no scorer: say so, loudly.
+    let Some(score_py) = score_py() else {
+        skip_loudly(
+            "eval_agrees_with_score_py",
+            "no scripts/score.py or ../shared/eval/score.py",
+        );
         return;
-    }
+    };
     let (dir, pred) = extract_seeds_to_file();
     // Also score a prediction that is empty for one document and has an error record.
     let partial = dir.path().join("partial.jsonl");
@@ -264,6 +292,11 @@ fn eval_agrees_with_score_py_when_present() {
             .arg(gold())
             .arg(p)
             .arg("--json"));
+        assert!(
+            theirs.status.success(),
+            "score.py failed: {}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
         let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("our json");
         let theirs_text = String::from_utf8_lossy(&theirs.stdout);
         let json_end = theirs_text.rfind("\nsummary:").unwrap_or(theirs_text.len());
@@ -620,17 +653,14 @@ fn output_to_a_named_pipe_is_written_through_it() {
     // regression cannot damage the machine running the tests; the read end is
     // non-blocking, so a regression fails the test instead of hanging it.
     use std::io::Read;
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
-    if !Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        eprintln!("skipped: no mkfifo");
-        return;
-    }
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: `c_path` is a NUL-terminated path that outlives the call.
+    let made = unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) };
+    assert_eq!(made, 0, "mkfifo: {}", std::io::Error::last_os_error());
     let mut read_end = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
@@ -859,15 +889,35 @@ fn export_ner_writes_windows_and_labels() {
     }
 }
 
+/// A Python that can import `module`: `$NEWSIE_SPARK_PYTHON`, the venv
+/// `.ci/run` makes (`target/spark-venv`), or `python3`.
+fn python_with(module: &str) -> PathBuf {
+    let candidates = [
+        std::env::var_os("NEWSIE_SPARK_PYTHON").map(PathBuf::from),
+        Some(root().join("target/spark-venv/bin/python")),
+        Some(PathBuf::from("python3")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|python| {
+            Command::new(python)
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no Python with {module} ($NEWSIE_SPARK_PYTHON, target/spark-venv, python3): \
+                 .ci/run makes target/spark-venv"
+            )
+        })
+}
+
 #[test]
-fn tokenizer_agrees_with_python_live_when_present() {
-    let probe = Command::new("python3")
-        .args(["-c", "import tokenizers"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: python3 with the tokenizers package is not available");
-        return;
-    }
+#[ignore = "needs a Python with the tokenizers package (.ci/run makes target/spark-venv)"]
+fn tokenizer_agrees_with_python_live() {
+    let python = python_with("tokenizers");
     let tok = root().join("fixtures/tokenizers/wordpiece-seeds.json");
     let script = "import json,sys\nfrom tokenizers import Tokenizer\nt=Tokenizer.from_file(sys.argv[1])\nfor p in sys.argv[2:]:\n    e=t.encode(open(p,encoding='utf-8').read(),add_special_tokens=False)\n    print(json.dumps({'ids':e.ids,'offsets':[list(o) for o in e.offsets]}))";
     let mut seeds: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
@@ -875,7 +925,7 @@ fn tokenizer_agrees_with_python_live_when_present() {
         .map(|e| e.unwrap().path())
         .collect();
     seeds.sort();
-    let py = run(Command::new("python3")
+    let py = run(Command::new(&python)
         .args(["-c", script])
         .arg(&tok)
         .args(&seeds));
@@ -896,9 +946,9 @@ fn tokenizer_agrees_with_python_live_when_present() {
     }
 }
 
-/// Headless Chromium, or None (the test is skipped outside CI; in CI, `.ci/run` installs it).
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
+/// Headless Chromium (`.ci/run` installs it).
+fn chromium() -> PathBuf {
+    ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .find(|c| {
             Command::new(c)
@@ -906,15 +956,8 @@ fn chromium() -> Option<PathBuf> {
                 .output()
                 .is_ok_and(|o| o.status.success())
         })
-        .map(PathBuf::from);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing: .ci/run installs it (apt-get install -y chromium)"
-        );
-        eprintln!("skipped: chromium not installed");
-    }
-    found
+        .map(PathBuf::from)
+        .expect("chromium is missing: .ci/run installs it (apt-get install -y chromium)")
 }
 
 fn headless(chrome: &Path, args: &[&str], url: &str) -> Output {
@@ -955,8 +998,9 @@ fn selftest(chrome: &Path, page: &Path) -> serde_json::Value {
 }
 
 #[test]
+#[ignore = "needs headless Chromium (.ci/run installs it)"]
 fn report_in_headless_chromium() {
-    let Some(chrome) = chromium() else { return };
+    let chrome = chromium();
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     let out = run(bin().args(["render", "-o"]).arg(&page).arg(seeds_dir()));
@@ -997,8 +1041,9 @@ fn report_in_headless_chromium() {
 }
 
 #[test]
+#[ignore = "needs headless Chromium (.ci/run installs it)"]
 fn report_escapes_hostile_text_in_the_browser() {
-    let Some(chrome) = chromium() else { return };
+    let chrome = chromium();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("evil.txt");
     write(
@@ -1043,27 +1088,6 @@ fn render_existing_records_and_cap() {
     assert!(html.contains("only the first 2 are shown (--max-docs 2)"));
 }
 
-/// The Python with PySpark: `$NEWSIE_SPARK_PYTHON`, or `target/spark-venv` as
-/// `.ci/run` makes it. None (skip) outside CI when neither is there.
-fn spark_python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("NEWSIE_SPARK_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/spark-venv/bin/python"));
-    let ok = Command::new(&candidate)
-        .args(["-c", "import pyspark"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "PySpark is missing: .ci/run makes target/spark-venv"
-        );
-        eprintln!("skipped: no Python with pyspark (see README, Scaling out)");
-        return None;
-    }
-    Some(candidate)
-}
-
 fn records_by_id(text: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
@@ -1076,8 +1100,9 @@ fn records_by_id(text: &str) -> std::collections::BTreeMap<String, serde_json::V
 }
 
 #[test]
+#[ignore = "needs Java 17 and a Python with PySpark (.ci/run makes target/spark-venv)"]
 fn spark_local_matches_single_process() {
-    let Some(python) = spark_python() else { return };
+    let python = python_with("pyspark");
     let dir = tempfile::tempdir().unwrap();
     // A 2,000-document slice of the benchmark corpus.
     let corpus = dir.path().join("corpus.jsonl");

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use newsie::input::{InputDoc, InputText};
-use newsie::{Pipeline, PipelineBuilder, Record, run_batches};
+use newsie::{Pipeline, PipelineBuilder, Record, Runner};
 use proptest::prelude::*;
 
 static PIPELINE: LazyLock<Pipeline> =
@@ -118,7 +118,7 @@ proptest! {
         for threads in [1, 2, 3] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
             let mut out = Vec::new();
-            pool.install(|| run_batches(&PIPELINE, inputs().into_iter(), &mut out, 2, 1 << 20, |_| {})).expect("run");
+            pool.install(|| Runner::new().batch_docs(2).batch_bytes(1 << 20).run(&PIPELINE, inputs(), &mut out)).expect("run");
             outputs.push(out);
         }
         prop_assert_eq!(&outputs[0], &outputs[1]);
