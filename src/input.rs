@@ -350,12 +350,23 @@ fn parse_jsonl_value(
     }
 }
 
-/// A JSONL line's `date` string as a date; one that is not `YYYY-MM-DD` is
-/// ignored with a warning.
+/// A JSONL line's `date` string as a date: `YYYY-MM-DD`, or an ISO 8601
+/// timestamp whose date part is taken as written (`2021-03-17T08:30:00Z` →
+/// 2021-03-17, SPEC §1). Anything else is ignored with a warning.
 fn date_field(d: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
-    let parsed = parse_iso_date(d);
+    let time_follows = |rest: &str| {
+        let mut chars = rest.chars();
+        matches!(chars.next(), Some('T' | 't' | ' '))
+            && chars.next().is_some_and(|c| c.is_ascii_digit())
+    };
+    let parsed = match (d.get(..10), d.get(10..)) {
+        (Some(day), Some(rest)) if rest.is_empty() || time_follows(rest) => parse_iso_date(day),
+        _ => None,
+    };
     if parsed.is_none() {
-        warnings.push(format!("ignored \"date\" {d:?}: not a YYYY-MM-DD date"));
+        warnings.push(format!(
+            "ignored \"date\" {d:?}: not a YYYY-MM-DD date or ISO 8601 timestamp"
+        ));
     }
     parsed
 }
@@ -475,6 +486,27 @@ impl Iterator for Inputs {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn date_fields_take_dates_and_timestamps() {
+        let rows: &[(&str, Option<&str>)] = &[
+            ("2021-03-17", Some("2021-03-17")),
+            ("2021-03-17T08:30:00Z", Some("2021-03-17")),
+            ("2021-03-17T23:30:00-05:00", Some("2021-03-17")),
+            ("2021-03-17 08:30:00", Some("2021-03-17")),
+            ("2021-03-17x", None),
+            ("2021-13-01T00:00:00Z", None),
+            ("17/03/2021", None),
+            ("", None),
+        ];
+        for &(d, want) in rows {
+            let mut warnings = Vec::new();
+            let got = date_field(d, &mut warnings).map(crate::dct::iso_date);
+            assert_eq!(got.as_deref(), want, "{d:?}");
+            assert_eq!(warnings.len(), usize::from(want.is_none()), "{d:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -77,7 +77,7 @@ struct InputArgs {
     /// How to read inputs: auto treats *.jsonl files as JSONL ({"id","text","date"?} per line), everything else (stdin too) as one text document.
     #[arg(long, value_enum, default_value = "auto")]
     input_format: FormatArg,
-    /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date").
+    /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
     /// Worker threads (default: all cores).

@@ -1271,6 +1271,22 @@ fn sentence_relations(
             {
                 k += 1;
             }
+            // `its South Korean rival, Samsung`: the owner's competitor.
+            if let Some(r) = (i + 1..(i + 6).min(s.n))
+                .take_while(|&j| s.mention_at(j).is_none() && !matches!(s.w(j), "," | "." | ";"))
+                .find(|&j| matches!(s.w(j), "rival" | "rivals" | "competitor" | "competitors"))
+            {
+                let at = if s.w(r + 1) == "," { r + 2 } else { r + 1 };
+                if let (Some(y), Some(owner)) = (
+                    s.mention_at(at),
+                    s.clause_subject_before(i).or_else(|| s.subject_org()),
+                ) && !s.negated(i, 4)
+                {
+                    for t in s.list_from_mixed(y) {
+                        push(CompetesWith, ent(owner), ent(t), "rival-premodifier");
+                    }
+                }
+            }
             // `its biggest shareholder SoftBank`: the named one invests in the owner.
             if let (Some(y), Some(owner)) = (
                 s.mention_at(k),

@@ -382,6 +382,10 @@ fn news_constructions() {
             "Uber will pay its own shares to Alphabet's Waymo.",
             &["owns(alphabet, waymo)"],
         ),
+        (
+            "Huawei has filed a lawsuit against its South Korean rival, Samsung.",
+            &["competes_with(huawei, samsung)", "sued(huawei, samsung)"],
+        ),
         // Negatives: planned, agreed and abandoned deals are no relation.
         ("Nvidia will buy Arm from its owner.", &[]),
         ("Microsoft agreed to buy Activision Blizzard.", &[]),
