@@ -139,6 +139,218 @@ pub(crate) const ORG_SUFFIXES: &[&str] = &[
     " Berhad",
 ];
 
+/// The data lines of a gazetteer file: `(1-based line number, line)`, with
+/// blank lines and `#` comments skipped and a trailing `\r` cut.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter_map(|(n, raw)| {
+        let line = raw.trim_end_matches('\r');
+        (!line.trim().is_empty() && !line.trim_start().starts_with('#')).then_some((n + 1, line))
+    })
+}
+
+/// One gazetteer line as an entry, or what is wrong with it.
+fn parse_entry(origin: &str, line_no: usize, line: &str) -> Result<GazEntry, String> {
+    let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+    if cols.len() < 3 || cols.len() > 5 {
+        return Err(format!(
+            "expected 3 to 5 tab-separated columns (id, type, name, aliases, attributes), found {}",
+            cols.len()
+        ));
+    }
+    let id = cols[0];
+    if !is_slug(id) {
+        return Err(format!("id {id:?} is not a lowercase slug (a-z, 0-9, -)"));
+    }
+    let kind = EntityType::parse(cols[1]).ok_or_else(|| {
+        format!(
+            "unknown type {:?} (expected PERSON, ORG, GPE or PRODUCT)",
+            cols[1]
+        )
+    })?;
+    let name = cols[2];
+    if name.is_empty() {
+        return Err("empty name".into());
+    }
+    let mut aliases = vec![name.to_string()];
+    let mut short_forms = Vec::new();
+    for alias in cols.get(3).unwrap_or(&"").split('|').map(str::trim) {
+        if alias.is_empty() {
+            continue;
+        }
+        if let Some(short) = alias.strip_prefix('~') {
+            short_forms.push(short.trim().to_string());
+        } else if !aliases.iter().any(|a| a == alias) {
+            aliases.push(alias.to_string());
+        }
+    }
+    let mut hq = None;
+    let mut surname = None;
+    for attr in cols.get(4).unwrap_or(&"").split_whitespace() {
+        match attr.split_once('=') {
+            Some(("hq", v)) if is_slug(v) => hq = Some(v.to_string()),
+            Some(("surname", v)) if !v.is_empty() => surname = Some(v.replace('_', " ")),
+            _ => {
+                return Err(format!(
+                    "unknown attribute {attr:?} (expected hq=<id> or surname=<word>)"
+                ));
+            }
+        }
+    }
+    Ok(GazEntry {
+        id: id.to_string(),
+        kind,
+        name: name.to_string(),
+        aliases,
+        short_forms,
+        hq,
+        surname,
+        origin: format!("{origin}:{line_no}"),
+    })
+}
+
+/// A problem [`check`] found, at a file's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckIssue {
+    /// The file (or built-in name) and 1-based line.
+    pub origin: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What [`check`] found in gazetteer files.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Per checked file: its name and its entities per type (PERSON, ORG,
+    /// GPE, PRODUCT).
+    pub counts: Vec<(String, [usize; 4])>,
+    /// Errors: what the loader rejects (malformed lines, duplicate ids, a
+    /// full alias of two entities) and what it lets pass but is wrong (an
+    /// `hq=` that names no place, an empty alias).
+    pub errors: Vec<CheckIssue>,
+    /// Full aliases that are an ordinary English word, capitalised (`Target`):
+    /// a sentence-initial word or a headline word will be read as the name.
+    pub common_word_aliases: Vec<CheckIssue>,
+    /// Short forms claimed by several entities, most claimed first: which one
+    /// a mention means depends on what the document introduced.
+    pub ambiguous_short_forms: Vec<(String, usize)>,
+}
+
+/// Ordinary English words (`lexicon/common-words.txt`, generated from wordfreq).
+const COMMON_WORDS: &str = include_str!("../lexicon/common-words.txt");
+
+/// Checks gazetteer files `(name, text)` as one set, on top of `context`
+/// (the built-in lists, for clashes and `hq=` ids; pass an empty gazetteer
+/// to check the files alone). Unlike loading, every problem is reported.
+pub fn check(files: &[(String, String)], context: &Gazetteer) -> CheckReport {
+    let common: HashSet<&str> = COMMON_WORDS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    let mut report = CheckReport::default();
+    let mut ids: HashMap<String, (String, EntityType)> = context
+        .entries
+        .iter()
+        .map(|e| (e.id.clone(), (e.origin.clone(), e.kind)))
+        .collect();
+    let mut owner: HashMap<String, (String, String)> = HashMap::new();
+    for e in &context.entries {
+        for a in &e.aliases {
+            owner.insert(a.clone(), (e.id.clone(), e.origin.clone()));
+        }
+    }
+    let mut shorts: HashMap<String, usize> = HashMap::new();
+    let mut hq_refs: Vec<(String, String)> = Vec::new();
+    for (name, text) in files {
+        let mut counts = [0usize; 4];
+        for (line_no, line) in data_lines(text) {
+            let at = format!("{name}:{line_no}");
+            let issue = |message: String| CheckIssue {
+                origin: at.clone(),
+                message,
+            };
+            if line.contains("||")
+                || line
+                    .split('\t')
+                    .nth(3)
+                    .is_some_and(|a| a.ends_with('|') || a.starts_with('|'))
+            {
+                report
+                    .errors
+                    .push(issue("empty alias between `|` separators".into()));
+            }
+            let entry = match parse_entry(name, line_no, line) {
+                Ok(entry) => entry,
+                Err(message) => {
+                    report.errors.push(issue(message));
+                    continue;
+                }
+            };
+            if let Some((first, _)) = ids.get(&entry.id) {
+                report.errors.push(issue(format!(
+                    "duplicate id {:?} (first defined at {first})",
+                    entry.id
+                )));
+                continue;
+            }
+            ids.insert(entry.id.clone(), (at.clone(), entry.kind));
+            counts[match entry.kind {
+                EntityType::Person => 0,
+                EntityType::Org => 1,
+                EntityType::Gpe => 2,
+                EntityType::Product => 3,
+            }] += 1;
+            for a in &entry.aliases {
+                match owner.get(a) {
+                    Some((other, first)) if *other != entry.id => {
+                        report.errors.push(issue(format!(
+                            "alias {a:?} of {:?} is already an alias of {other:?} ({first})",
+                            entry.id
+                        )))
+                    }
+                    _ => {
+                        owner.insert(a.clone(), (entry.id.clone(), at.clone()));
+                    }
+                }
+                let lower = a.to_lowercase();
+                if a.chars().next().is_some_and(char::is_uppercase)
+                    && !a.contains(' ')
+                    && a.chars().skip(1).all(char::is_lowercase)
+                    && common.contains(lower.as_str())
+                {
+                    report.common_word_aliases.push(issue(format!(
+                        "alias {a:?} of {:?} is an ordinary English word; make it a ~short form behind a distinctive name",
+                        entry.id
+                    )));
+                }
+            }
+            for s in &entry.short_forms {
+                *shorts.entry(s.clone()).or_default() += 1;
+            }
+            if let Some(hq) = &entry.hq {
+                hq_refs.push((hq.clone(), at.clone()));
+            }
+        }
+        report.counts.push((name.clone(), counts));
+    }
+    for (hq, at) in hq_refs {
+        match ids.get(&hq) {
+            None => report.errors.push(CheckIssue {
+                origin: at,
+                message: format!("hq={hq} names no entity"),
+            }),
+            Some((_, kind)) if *kind != EntityType::Gpe => report.errors.push(CheckIssue {
+                origin: at,
+                message: format!("hq={hq} is a {}, not a GPE", kind.as_str()),
+            }),
+            Some(_) => {}
+        }
+    }
+    let mut ambiguous: Vec<(String, usize)> = shorts.into_iter().filter(|(_, n)| *n > 1).collect();
+    ambiguous.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    report.ambiguous_short_forms = ambiguous;
+    report
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -166,82 +378,21 @@ impl Gazetteer {
 
     /// Adds entries from gazetteer text; `origin` names it in errors.
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), GazetteerError> {
-        for (n, raw) in text.lines().enumerate() {
-            let line_no = n + 1;
-            let line = raw.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
+        for (line_no, line) in data_lines(text) {
             let err = |message: String| GazetteerError::Invalid {
                 origin: origin.to_string(),
                 line: line_no,
                 message,
             };
-            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            if cols.len() < 3 || cols.len() > 5 {
+            let entry = parse_entry(origin, line_no, line).map_err(err)?;
+            if let Some(&prev) = self.by_id.get(&entry.id) {
                 return Err(err(format!(
-                    "expected 3 to 5 tab-separated columns (id, type, name, aliases, attributes), found {}",
-                    cols.len()
+                    "duplicate id {:?} (first defined at {})",
+                    entry.id, self.entries[prev].origin
                 )));
             }
-            let id = cols[0];
-            if !is_slug(id) {
-                return Err(err(format!(
-                    "id {id:?} is not a lowercase slug (a-z, 0-9, -)"
-                )));
-            }
-            let kind = EntityType::parse(cols[1]).ok_or_else(|| {
-                err(format!(
-                    "unknown type {:?} (expected PERSON, ORG, GPE or PRODUCT)",
-                    cols[1]
-                ))
-            })?;
-            let name = cols[2];
-            if name.is_empty() {
-                return Err(err("empty name".into()));
-            }
-            if let Some(&prev) = self.by_id.get(id) {
-                return Err(err(format!(
-                    "duplicate id {id:?} (first defined at {})",
-                    self.entries[prev].origin
-                )));
-            }
-            let mut aliases = vec![name.to_string()];
-            let mut short_forms = Vec::new();
-            for alias in cols.get(3).unwrap_or(&"").split('|').map(str::trim) {
-                if alias.is_empty() {
-                    continue;
-                }
-                if let Some(short) = alias.strip_prefix('~') {
-                    short_forms.push(short.trim().to_string());
-                } else if !aliases.iter().any(|a| a == alias) {
-                    aliases.push(alias.to_string());
-                }
-            }
-            let mut hq = None;
-            let mut surname = None;
-            for attr in cols.get(4).unwrap_or(&"").split_whitespace() {
-                match attr.split_once('=') {
-                    Some(("hq", v)) if is_slug(v) => hq = Some(v.to_string()),
-                    Some(("surname", v)) if !v.is_empty() => surname = Some(v.replace('_', " ")),
-                    _ => {
-                        return Err(err(format!(
-                            "unknown attribute {attr:?} (expected hq=<id> or surname=<word>)"
-                        )));
-                    }
-                }
-            }
-            self.by_id.insert(id.to_string(), self.entries.len());
-            self.entries.push(GazEntry {
-                id: id.to_string(),
-                kind,
-                name: name.to_string(),
-                aliases,
-                short_forms,
-                hq,
-                surname,
-                origin: format!("{origin}:{line_no}"),
-            });
+            self.by_id.insert(entry.id.clone(), self.entries.len());
+            self.entries.push(entry);
         }
         self.check_aliases()
     }

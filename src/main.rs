@@ -60,6 +60,33 @@ enum Command {
     /// Write token-classification training windows (input_ids, attention_mask, labels) for a model's tokenizer.
     #[command(after_help = EXIT_CODES)]
     ExportNer(ExportNerArgs),
+    /// Check gazetteer files: errors, ordinary-word aliases, shared short forms, counts per type.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+#[derive(Subcommand)]
+enum GazetteerCommand {
+    /// Check gazetteer files (the built-in ones when none is given) and report
+    /// clashes, malformed lines, unknown hq= ids, empty aliases, aliases that
+    /// are ordinary English words, the most shared short forms and the
+    /// entities per type. Exit 1 when it finds errors.
+    #[command(
+        after_help = "Exit codes:\n  0  no errors (warnings may be listed)\n  1  errors found\n  2  a file could not be read"
+    )]
+    Check(GazetteerCheckArgs),
+}
+
+#[derive(Parser)]
+struct GazetteerCheckArgs {
+    /// Gazetteer files (TSV). None: the built-in gazetteers.
+    files: Vec<PathBuf>,
+    /// Check the files alone, not against the built-in gazetteers (their ids and aliases).
+    #[arg(long)]
+    no_builtin: bool,
+    /// How many ordinary-word aliases and shared short forms to list.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -227,6 +254,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff(a),
         Command::ExportNer(a) => export_ner(a),
         Command::Render(a) => render(a),
+        Command::Gazetteer(GazetteerCommand::Check(a)) => gazetteer_check(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -604,6 +632,76 @@ fn render(a: RenderArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
+    let (files, context) = if a.files.is_empty() {
+        let files = newsie::gazetteer::BUILTIN
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect::<Vec<_>>();
+        (files, newsie::gazetteer::Gazetteer::default())
+    } else {
+        let mut files = Vec::new();
+        for path in &a.files {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read gazetteer", path.display()))?;
+            files.push((path.display().to_string(), text));
+        }
+        let context = if a.no_builtin {
+            newsie::gazetteer::Gazetteer::default()
+        } else {
+            newsie::gazetteer::Gazetteer::builtin()?
+        };
+        (files, context)
+    };
+    let report = newsie::gazetteer::check(&files, &context);
+    let mut out = std::io::stdout().lock();
+    let mut total = [0usize; 4];
+    for (name, counts) in &report.counts {
+        writeln!(
+            out,
+            "{name}: {} entities (PERSON {}, ORG {}, GPE {}, PRODUCT {})",
+            counts.iter().sum::<usize>(),
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3]
+        )?;
+        for (t, c) in total.iter_mut().zip(counts) {
+            *t += c;
+        }
+    }
+    writeln!(
+        out,
+        "total: {} entities (PERSON {}, ORG {}, GPE {}, PRODUCT {})",
+        total.iter().sum::<usize>(),
+        total[0],
+        total[1],
+        total[2],
+        total[3]
+    )?;
+    writeln!(out, "\nerrors: {}", report.errors.len())?;
+    for e in &report.errors {
+        writeln!(out, "  {}: {}", e.origin, e.message)?;
+    }
+    writeln!(
+        out,
+        "\nordinary-word aliases (warnings): {}",
+        report.common_word_aliases.len()
+    )?;
+    for w in report.common_word_aliases.iter().take(a.top) {
+        writeln!(out, "  {}: {}", w.origin, w.message)?;
+    }
+    writeln!(
+        out,
+        "\nshort forms shared by several entities: {}",
+        report.ambiguous_short_forms.len()
+    )?;
+    for (form, n) in report.ambiguous_short_forms.iter().take(a.top) {
+        writeln!(out, "  ~{form}: {n} entities")?;
+    }
+    Ok(u8::from(!report.errors.is_empty()))
 }
 
 fn eval(a: EvalArgs) -> Result<u8> {
