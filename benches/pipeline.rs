@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
         Box::new(SentenceSplitter),
         Box::new(DctDetector::default()),
         Box::new(EntityTagger::new(gazetteer.clone()).expect("tagger")),
-        Box::new(MoneyTagger),
+        Box::new(MoneyTagger::default()),
         Box::new(DateTagger),
         Box::new(RelationExtractor::new(&gazetteer)),
     ];

@@ -67,7 +67,7 @@ pub struct EntityTagger {
     /// an alias on word boundaries starts where a token equal to its own
     /// first token starts (see `new`), so one look-up finds the few aliases
     /// that can start at a token.
-    by_first_token: HashMap<Box<str>, Box<[u32]>>,
+    by_first_token: HashMap<Box<str>, Box<[AliasAfterFirst]>>,
     /// Bytes some alias starts with: only positions holding one are searched.
     first_bytes: [bool; 256],
     /// Every alias starts with a letter or digit.
@@ -87,6 +87,40 @@ pub struct EntityTagger {
     org_pattern: Vec<bool>,
     /// Per entry: the short form a person is referred back to by.
     surnames: Vec<Option<String>>,
+}
+
+/// An alias as the matcher tries it once its first token matched: its pattern
+/// index and the first (up to) eight bytes after that token, with a mask of
+/// those bytes.
+#[derive(Debug, Clone, Copy)]
+struct AliasAfterFirst {
+    pattern: u32,
+    head: u64,
+    mask: u64,
+}
+
+impl AliasAfterFirst {
+    fn new(pattern: u32, after_first: &[u8]) -> AliasAfterFirst {
+        let n = after_first.len().min(8);
+        let mask = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+        AliasAfterFirst {
+            pattern,
+            head: eight_bytes(after_first) & mask,
+            mask,
+        }
+    }
+}
+
+/// Up to the first eight bytes of `bytes` as a little-endian word, zeros past the end.
+fn eight_bytes(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = bytes.len().min(8);
+    word[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(word)
 }
 
 /// The acronym in brackets right after a name (` (KFTC)`, ` (SME)`): two to
@@ -398,7 +432,13 @@ impl EntityTagger {
             .into_iter()
             .map(|(first, mut patterns)| {
                 patterns.sort_by_key(|&p| std::cmp::Reverse(surfaces[p as usize].len()));
-                (Box::from(first), patterns.into_boxed_slice())
+                let entries = patterns
+                    .into_iter()
+                    .map(|p| {
+                        AliasAfterFirst::new(p, &surfaces[p as usize].as_bytes()[first.len()..])
+                    })
+                    .collect();
+                (Box::from(first), entries)
             })
             .collect();
         let surfaces: Vec<Box<str>> = surfaces.into_iter().map(String::into_boxed_str).collect();
@@ -509,11 +549,18 @@ impl EntityTagger {
     /// The longest alias starting at `token`'s start: its pattern index and end.
     fn longest_alias_at(&self, text: &str, token: Span) -> Option<(usize, usize)> {
         let patterns = self.by_first_token.get(&text[token.start..token.end])?;
-        let rest = &text.as_bytes()[token.start..];
-        patterns.iter().find_map(|&p| {
-            let surface = self.surfaces[p as usize].as_bytes();
+        let bytes = text.as_bytes();
+        let after = eight_bytes(&bytes[token.end..]);
+        let rest = &bytes[token.start..];
+        patterns.iter().find_map(|a| {
+            // Most candidates differ within 8 bytes of the first token's end:
+            // one masked compare turns them away without a `memcmp`.
+            if after & a.mask != a.head {
+                return None;
+            }
+            let surface = self.surfaces[a.pattern as usize].as_bytes();
             rest.starts_with(surface)
-                .then_some((p as usize, token.start + surface.len()))
+                .then_some((a.pattern as usize, token.start + surface.len()))
         })
     }
 

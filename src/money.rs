@@ -38,9 +38,58 @@ use crate::lexicon::{WordList, tokens_where, with_ascii_digits};
 use crate::stage::Stage;
 use crate::tokenize::tokenize;
 
-/// The money and percent stage (needs tokens).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct MoneyTagger;
+/// The money and percent stage (needs tokens; entities, for the currency of
+/// an ambiguous sign).
+#[derive(Debug, Default, Clone)]
+pub struct MoneyTagger {
+    /// Entity id → the name of the place it is headquartered in (from the
+    /// gazetteer): `¥` after `Toyota` is yen because Toyota's headquarters,
+    /// Toyota City, is a cue of the yen (`lexicon/currency-cues.tsv`).
+    hq_names: foldhash::HashMap<String, String>,
+}
+
+impl MoneyTagger {
+    /// A tagger that knows the gazetteer's headquarters.
+    pub fn new(gazetteer: &crate::gazetteer::Gazetteer) -> MoneyTagger {
+        let hq_names = gazetteer
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let hq = gazetteer.get(e.hq.as_deref()?)?;
+                Some((e.id.clone(), hq.name.clone()))
+            })
+            .collect();
+        MoneyTagger { hq_names }
+    }
+
+    /// Settles the currency of amounts with a sign the document decides
+    /// (`¥`) by the organisations named before them, where no word of the
+    /// text did: an organisation whose headquarters' name is a cue of one of
+    /// the sign's currencies counts as that cue, at its mention.
+    fn currencies_from_entities(&self, doc: &mut Document) {
+        let table = currencies();
+        for k in 0..doc.money.len() {
+            let m = &doc.money[k];
+            let amount = &doc.text[m.span.start..m.span.end];
+            let Some(form) = table.ambiguous_form_opening(amount) else {
+                continue;
+            };
+            let named: Vec<(usize, &str)> = doc
+                .mentions
+                .iter()
+                .take_while(|x| x.span.end <= m.span.start)
+                .filter_map(|x| {
+                    let e = &doc.entities[x.entity];
+                    let hq = self.hq_names.get(&e.id)?;
+                    Some((x.span.start, hq.as_str()))
+                })
+                .collect();
+            if let Some(code) = table.currency_in_context(form, &doc.text, m.span.start, &named) {
+                doc.money[k].currency = code;
+            }
+        }
+    }
+}
 
 mod currencies;
 
@@ -718,6 +767,9 @@ impl Stage for MoneyTagger {
     fn process(&self, doc: &mut Document) {
         let candidates = money_candidates(&doc.text, &doc.tokens);
         doc.money = find_money_at(&doc.text, &candidates, &doc.tokens);
+        if !self.hq_names.is_empty() {
+            self.currencies_from_entities(doc);
+        }
         doc.percents = find_percents_at(&doc.text, &candidates, &doc.tokens);
         // A percentage inside a money span (`$5%`-like junk) is not one.
         let money_spans: Vec<Span> = doc.money.iter().map(|m| m.span).collect();
@@ -730,6 +782,22 @@ impl Stage for MoneyTagger {
 mod tests {
     use super::*;
     use crate::tokenize::tokenize;
+
+    #[test]
+    fn ambiguous_signs_follow_the_companies_named_before() {
+        let pipeline = crate::pipeline::PipelineBuilder::new().build().unwrap();
+        let rows: &[(&str, &str)] = &[
+            ("Toyota said its profit rose to ¥300 billion.", "JPY"),
+            ("Nintendo sold ¥50 billion of games.", "JPY"),
+            ("Alibaba said its profit rose to ¥300 billion.", "CNY"),
+            ("Sony opened a store in Shanghai worth ¥5 million.", "CNY"),
+            ("The fund made ¥5 million.", "CNY"),
+        ];
+        for &(text, want) in rows {
+            let doc = pipeline.process_text("t", "t", text, None);
+            assert_eq!(doc.money[0].currency, want, "{text}");
+        }
+    }
 
     #[test]
     fn candidate_lists_cover_the_currency_table() {

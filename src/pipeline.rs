@@ -173,13 +173,14 @@ impl PipelineBuilder {
             gazetteer.add_file(f)?;
         }
         let relations = RelationExtractor::new(&gazetteer);
+        let money = MoneyTagger::new(&gazetteer);
         let entities = EntityTagger::new(gazetteer)?;
         let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Tokenizer),
             Box::new(SentenceSplitter),
             Box::new(DctDetector { default: self.dct }),
             Box::new(entities),
-            Box::new(MoneyTagger),
+            Box::new(money),
             Box::new(DateTagger),
             Box::new(relations),
         ];

@@ -256,6 +256,52 @@ impl CurrencyTable {
         Some(best.map_or(form.codes[0], |(_, c)| c))
     }
 
+    /// The form a document decides (`¥`) that `amount` opens with, if any.
+    pub(crate) fn ambiguous_form_opening(&self, amount: &str) -> Option<&str> {
+        self.forms
+            .iter()
+            .filter(|f| f.codes.len() > 1 && f.place.before())
+            .map(|f| f.form.as_str())
+            .find(|f| amount.starts_with(f))
+    }
+
+    /// The currency of ambiguous `form` at byte `at`, given the text before it
+    /// and `named`: `(position, name)` pairs of things the document names
+    /// before `at` (an organisation's headquarters), each a cue at its
+    /// position when a cue word matches its name. The latest cue wins; none
+    /// when nothing in the text or the names cues any of the form's codes.
+    pub(crate) fn currency_in_context(
+        &self,
+        form: &str,
+        text: &str,
+        at: usize,
+        named: &[(usize, &str)],
+    ) -> Option<&'static str> {
+        let f = &self.forms[*self.by_form.get(form)?];
+        let mut from = at.saturating_sub(2000);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..at];
+        let mut best: Option<(usize, &'static str)> = None;
+        for c in &f.codes {
+            for cue in self.cues.iter().filter(|cue| cue.code == *c) {
+                let in_text = cue.regex.find_iter(before).last().map(|m| from + m.start());
+                let in_names = named
+                    .iter()
+                    .filter(|(_, name)| cue.regex.is_match(name))
+                    .map(|(pos, _)| *pos)
+                    .max();
+                if let Some(pos) = in_text.max(in_names)
+                    && best.is_none_or(|(p, _)| pos > p)
+                {
+                    best = Some((pos, *c));
+                }
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
     /// The place of a form as matched.
     pub(crate) fn place_of(&self, matched: &str) -> Option<Place> {
         let i = match self.by_form.get(matched) {
