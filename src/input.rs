@@ -484,6 +484,20 @@ impl Iterator for Inputs {
     }
 }
 
+/// A document of `bytes` bytes of `x` with id `i`, for the runner's tests.
+#[cfg(test)]
+pub(crate) fn test_doc(i: usize, bytes: usize) -> InputDoc {
+    InputDoc {
+        id: i.to_string(),
+        source: "test".into(),
+        content: Ok(InputText {
+            text: "x".repeat(bytes),
+            date: None,
+            warnings: Vec::new(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -387,21 +387,9 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 mod tests {
     use super::*;
 
-    use crate::input::InputText;
+    use crate::input::test_doc as doc;
     use crate::runner::Runner;
     use rayon::prelude::*;
-
-    fn doc(i: usize, bytes: usize) -> InputDoc {
-        InputDoc {
-            id: i.to_string(),
-            source: "test".into(),
-            content: Ok(InputText {
-                text: "x".repeat(bytes),
-                date: None,
-                warnings: Vec::new(),
-            }),
-        }
-    }
 
     /// Panics on a document whose text starts with "boom".
     struct PanicsOnBoom;

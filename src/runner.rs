@@ -445,21 +445,9 @@ impl Drop for CloseOnDrop<'_> {
 mod tests {
     use super::*;
 
-    use crate::input::InputText;
+    use crate::input::test_doc as doc;
     use crate::pipeline::panic_message;
     use std::sync::atomic::{AtomicUsize, Ordering};
-
-    fn doc(i: usize, bytes: usize) -> InputDoc {
-        InputDoc {
-            id: i.to_string(),
-            source: "test".into(),
-            content: Ok(InputText {
-                text: "x".repeat(bytes),
-                date: None,
-                warnings: Vec::new(),
-            }),
-        }
-    }
 
     /// Counts the lines written, and fails once `fail_after` bytes are in.
     struct Sink<'a> {

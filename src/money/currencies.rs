@@ -237,23 +237,10 @@ impl CurrencyTable {
         if form.codes.len() == 1 {
             return Some(form.codes[0]);
         }
-        // Bounded work per sign: the nearest cue within 2,000 bytes before it.
-        let mut from = at.saturating_sub(2000);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-        let before = &text[from..at];
-        let mut best: Option<(usize, &'static str)> = None;
-        for c in &form.codes {
-            for cue in self.cues.iter().filter(|cue| cue.code == *c) {
-                if let Some(m) = cue.regex.find_iter(before).last()
-                    && best.is_none_or(|(pos, _)| m.start() > pos)
-                {
-                    best = Some((m.start(), *c));
-                }
-            }
-        }
-        Some(best.map_or(form.codes[0], |(_, c)| c))
+        Some(
+            self.currency_in_context(&form.form, text, at, &[])
+                .unwrap_or(form.codes[0]),
+        )
     }
 
     /// The form a document decides (`¥`) that `amount` opens with, if any.
