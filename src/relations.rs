@@ -54,6 +54,8 @@
 //! | `unit-of` | `Whole Foods, a unit of Amazon` | owns |
 //! | `parent-of` | `Arm's Japanese parent SoftBank` | owns |
 //! | `acquisition-of` | `X's acquisition of Y`; `with the acquisition of Y` (the clause's subject) | owns |
+//! | `title-person` | `former CEO Travis Kalanick` (the company the sentence or article names) | works_for |
+//! | `org-of-place` | `Inspired Capital of New York` | headquartered_in |
 //! | `person-became-role` | `Ghosn became the chief operating officer of Nissan` | works_for |
 //! | `worked-for` | `P began his career working for O` | works_for |
 //! | `sued` | `ByteDance sued Tencent`; `filed a lawsuit against`; `was sued by` | sued |
@@ -320,6 +322,12 @@ static FOUNDER_WORDS: WordList = WordList::new(&[
 ]);
 
 static ROLE_TITLES: WordList = WordList::new(&[
+    "commissioner",
+    "governor",
+    "minister",
+    "secretary",
+    "chancellor",
+    "competition",
     "chief",
     "executive",
     "ceo",
@@ -1025,6 +1033,14 @@ fn sentence_relations(
                 }
             }
         }
+        // `Inspired Capital of New York`: an organisation of a place
+        if m.kind == Org
+            && s.w(after) == "of"
+            && let Some(y) = s.mention_at(after + 1).filter(|&y| s.ms[y].kind == Gpe)
+            && !matches!(s.w(s.ms[y].b), "-" | "'")
+        {
+            push(HeadquarteredIn, ent(mi), ent(y), "org-of-place");
+        }
         // Y parent|owner X
         if matches!(s.w(after), "parent" | "owner" | "operator")
             && let Some(x) = s.mention_at(after + 1)
@@ -1188,6 +1204,34 @@ fn sentence_relations(
                 && let Some(y) = s.mention_at(i + 2)
             {
                 push(HeadquarteredIn, ent(mi), ent(y), "headquartered-in");
+            }
+        }
+        // `Chairman and chief executive Brian Roberts has …`, `former CEO
+        // Travis Kalanick`: an executive title right before a person with no
+        // organisation of its own names the company the sentence, else the
+        // article, is about.
+        if m.kind == Person {
+            let mut k = m.a;
+            while k > 0 && (ROLE_TITLES.contains(s.w(k - 1)) || (k < m.a && s.w(k - 1) == "and")) {
+                k -= 1;
+            }
+            let executive = (k..m.a).any(|j| {
+                matches!(
+                    s.w(j),
+                    // (`President Xi Jinping` heads a state, not the company.)
+                    "chief" | "ceo" | "cfo" | "coo" | "cto" | "chairman" | "chairwoman" | "boss"
+                )
+            });
+            let own_org = k > 0 && (s.mention_ending(k).is_some() || s.w(k - 1) == "s");
+            if executive && !own_org && !s.negated(k, 3) {
+                let org = s
+                    .nearest_before(k, &[Org])
+                    .map(ent)
+                    .filter(|&e| !ctx.authority[e])
+                    .or(ctx.last_company);
+                if let Some(o) = org {
+                    push(WorksFor, ent(mi), o, "title-person");
+                }
             }
         }
         // P became|is|was (the|a) ROLE of|at O

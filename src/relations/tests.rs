@@ -386,6 +386,22 @@ fn news_constructions() {
             "Huawei has filed a lawsuit against its South Korean rival, Samsung.",
             &["competes_with(huawei, samsung)", "sued(huawei, samsung)"],
         ),
+        (
+            "Comcast bid for Sky. Chairman and chief executive Brian Roberts has had his eye on it.",
+            &["works_for(brian-roberts, comcast)"],
+        ),
+        (
+            "EU Competition Commissioner Margrethe Vestager said so.",
+            &["works_for(margrethe-vestager, european-union)"],
+        ),
+        (
+            "Earlier backers in Stripe were led by Inspired Capital of New York.",
+            &[
+                "headquartered_in(inspired-capital, new-york)",
+                "invested_in(inspired-capital, stripe)",
+            ],
+        ),
+        ("Tencent fell. President Xi Jinping spoke on Monday.", &[]),
         // Negatives: planned, agreed and abandoned deals are no relation.
         ("Nvidia will buy Arm from its owner.", &[]),
         ("Microsoft agreed to buy Activision Blizzard.", &[]),
