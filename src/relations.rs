@@ -1628,7 +1628,7 @@ fn sentence_relations(
                     .and_then(|k| s.mention_at(k + 2));
                 (if context { list } else { Vec::new() }, backed)
             } else {
-                let context = (i + 1..(i + 10).min(s.n)).any(funding);
+                let context = (i + 1..(i + 14).min(s.n)).any(funding);
                 let investor = s.agent_before(i).filter(|_| context);
                 (investor.into_iter().collect(), None)
             };
