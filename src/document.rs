@@ -309,6 +309,15 @@ impl Decimal {
         Some(d.normalized())
     }
 
+    /// Divides by `10^exp` exactly (cents: 50 cents = 0.5).
+    pub fn div_pow10(self, exp: u32) -> Decimal {
+        Decimal {
+            digits: self.digits,
+            scale: self.scale + exp,
+        }
+        .normalized()
+    }
+
     /// Multiplies by a small whole number.
     pub fn times(self, k: u128) -> Option<Decimal> {
         Some(

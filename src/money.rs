@@ -542,6 +542,12 @@ fn money_from(text: &str, caps: &Captures) -> Option<Money> {
         return None;
     }
     let currency = table.currency_of(cur, text, whole.start())?;
+    // `50 cents a share`, `20 euro cents`: a hundredth of the currency.
+    let value = if cur.ends_with("cent") || cur.ends_with("cents") {
+        value.div_pow10(2)
+    } else {
+        value
+    };
     Some(Money {
         span: Span::new(whole.start(), whole.end()),
         value,
@@ -1037,6 +1043,13 @@ mod tests {
                     ("£3bn", "3000000000", "GBP", false, None),
                     ("USD 5 million", "5000000", "USD", false, None),
                     ("5 million EUR", "5000000", "EUR", false, None),
+                ],
+            ),
+            (
+                "a dividend of 50 cents a share, or 20 euro cents",
+                &[
+                    ("50 cents", "0.5", "USD", false, None),
+                    ("20 euro cents", "0.2", "EUR", false, None),
                 ],
             ),
             ("World War 2 and W 5 and TOP 10", &[]),
