@@ -236,7 +236,7 @@ pub struct CheckReport {
 }
 
 /// Ordinary English words (`lexicon/common-words.txt`, generated from wordfreq).
-const COMMON_WORDS: &str = include_str!("../lexicon/common-words.txt");
+pub(crate) const COMMON_WORDS: &str = include_str!("../lexicon/common-words.txt");
 
 /// Checks gazetteer files `(name, text)` as one set, on top of `context`
 /// (the built-in lists, for clashes and `hq=` ids; pass an empty gazetteer

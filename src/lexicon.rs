@@ -1,9 +1,14 @@
-//! Small closed word lists of English news text that the rules consult.
-//! (Open-ended knowledge — names of entities — lives in `gazetteers/`.)
+//! Small closed word lists of English news text that the rules consult, and
+//! their loader. The words live in `lexicon/*.txt`, one word or phrase a
+//! line (see [`word_list`]); the files are built into the binary and parsed
+//! once, on first use. (Open-ended knowledge — names of entities — lives in
+//! `gazetteers/`.)
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::document::Token;
+use crate::error::LexiconError;
 
 /// A fixed list of words with constant-time membership: the rules ask for
 /// every token, and almost every answer is no. A 4,096-bit filter on a word's
@@ -256,739 +261,201 @@ impl WordList {
     }
 }
 
+impl WordList {
+    /// The built-in list of `lexicon/<name>` ([`builtin_words`]).
+    pub(crate) fn builtin(name: &str) -> WordList {
+        WordList::new(builtin_words(name))
+    }
+}
+
+/// `(file name, text)` of a file of `lexicon/`, built into the binary.
+macro_rules! lexicon_file {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../lexicon/", $name)))
+    };
+}
+
+/// The word lists of `lexicon/`, by file name: the rules' closed lists of
+/// English words, one word or phrase a line ([`word_list`]).
+pub(crate) const BUILTIN_WORD_LISTS: &[(&str, &str)] = &[
+    lexicon_file!("non-name-words.txt"),
+    lexicon_file!("org-heads.txt"),
+    lexicon_file!("org-heads-before-of.txt"),
+    lexicon_file!("person-titles.txt"),
+    lexicon_file!("person-roles.txt"),
+    lexicon_file!("org-trailing-nouns.txt"),
+    lexicon_file!("chinese-surnames.txt"),
+    lexicon_file!("given-names.txt"),
+    lexicon_file!("org-descriptors.txt"),
+];
+
+/// Every built-in word list, parsed once: `(file name, words)`.
+type ParsedLists = Vec<(&'static str, &'static [&'static str])>;
+static PARSED_WORD_LISTS: LazyLock<Result<ParsedLists, LexiconError>> = LazyLock::new(|| {
+    BUILTIN_WORD_LISTS
+        .iter()
+        .map(|&(name, text)| -> Result<_, LexiconError> {
+            Ok((name, &*word_list(name, text)?.leak()))
+        })
+        .collect()
+});
+
+/// Whether the built-in word lists load (the pipeline builder asks before
+/// any document is read; the lists' statics then cannot fail).
+pub(crate) fn check() -> Result<(), LexiconError> {
+    PARSED_WORD_LISTS
+        .as_ref()
+        .map(|_| ())
+        .map_err(Clone::clone)
+}
+
+/// The words of the built-in list `lexicon/<name>`, in file order.
+pub(crate) fn builtin_words(name: &str) -> &'static [&'static str] {
+    let lists = PARSED_WORD_LISTS
+        .as_ref()
+        .unwrap_or_else(|e| panic!("a built-in word list does not load: {e}"));
+    lists
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, words)| *words)
+        .unwrap_or_else(|| panic!("no built-in word list lexicon/{name}"))
+}
+
+/// How a list spells case: a property of the list, not of its words, set by
+/// a `# case: …` line before its first word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// `# case: exact` (the default): each word as written.
+    Exact,
+    /// `# case: lower+capitalised`: each word as written and, if it starts
+    /// with a lowercase letter, capitalised too (`executive` gives
+    /// `executive` and `Executive`).
+    LowerCapitalised,
+}
+
+/// The words of a word-list file: one word or phrase a line, trimmed; blank
+/// lines and `#` comments skipped; a `# case: exact` (the default) or
+/// `# case: lower+capitalised` line before the first word says how the
+/// list spells case ([`Case`]). A word listed twice, also by the case
+/// expansion, is an error naming both lines. `name` is the file's name in
+/// `lexicon/`, for errors.
+pub(crate) fn word_list(name: &str, text: &'static str) -> Result<Vec<&'static str>, LexiconError> {
+    let origin = format!("lexicon/{name}");
+    let err = |line: usize, message: String| LexiconError::new(&origin, line, message);
+    let mut case = Case::Exact;
+    let mut case_line: Option<usize> = None;
+    let mut words: Vec<&'static str> = Vec::new();
+    // Each word, as listed or as the case expansion made it → its line.
+    let mut line_of: HashMap<&'static str, usize> = HashMap::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let line = raw.trim();
+        if let Some(comment) = line.strip_prefix('#') {
+            let Some(value) = comment.trim().strip_prefix("case:") else {
+                continue;
+            };
+            if let Some(first) = case_line {
+                return Err(err(
+                    line_no,
+                    format!("a second `# case:` line (the first is line {first})"),
+                ));
+            }
+            if !words.is_empty() {
+                return Err(err(
+                    line_no,
+                    "the `# case:` line must come before the first word".to_string(),
+                ));
+            }
+            case = match value.trim() {
+                "exact" => Case::Exact,
+                "lower+capitalised" => Case::LowerCapitalised,
+                other => {
+                    return Err(err(
+                        line_no,
+                        format!("unknown case `{other}` (exact or lower+capitalised)"),
+                    ));
+                }
+            };
+            case_line = Some(line_no);
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let expanded = match case {
+            Case::Exact => None,
+            Case::LowerCapitalised => capitalised(line),
+        };
+        let forms = std::iter::once(line).chain(expanded.map(|c| &*c.leak()));
+        for word in forms {
+            if let Some(first) = line_of.insert(word, line_no) {
+                let how = if case == Case::LowerCapitalised {
+                    " (the list adds the capitalised form of each lowercase word)"
+                } else {
+                    ""
+                };
+                return Err(err(
+                    line_no,
+                    format!("`{word}` is listed twice: lines {first} and {line_no}{how}"),
+                ));
+            }
+            words.push(word);
+        }
+    }
+    Ok(words)
+}
+
+/// `word` with its first letter uppercase, if that letter is lowercase.
+fn capitalised(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    first
+        .is_lowercase()
+        .then(|| first.to_uppercase().chain(chars).collect())
+}
+
 /// Words that open sentences or phrases and are never the first word of a name.
-pub(crate) static NON_NAME_WORDS: WordList = WordList::new(&[
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "It",
-    "Its",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "You",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "My",
-    "Your",
-    "But",
-    "And",
-    "Or",
-    "Nor",
-    "So",
-    "Yet",
-    "In",
-    "On",
-    "At",
-    "As",
-    "By",
-    "For",
-    "From",
-    "Of",
-    "To",
-    "With",
-    "Without",
-    "If",
-    "When",
-    "While",
-    "Where",
-    "Why",
-    "How",
-    "What",
-    "Who",
-    "Which",
-    "After",
-    "Before",
-    "Since",
-    "Until",
-    "During",
-    "Meanwhile",
-    "However",
-    "Still",
-    "Also",
-    "Both",
-    "Either",
-    "Neither",
-    "Some",
-    "Many",
-    "Most",
-    "All",
-    "Any",
-    "Each",
-    "Every",
-    "Other",
-    "Another",
-    "Such",
-    "Only",
-    "Even",
-    "Last",
-    "Next",
-    "Earlier",
-    "Later",
-    "Now",
-    "Then",
-    "There",
-    "Here",
-    "Today",
-    "Yesterday",
-    "Tomorrow",
-    "According",
-    "Unlike",
-    "Like",
-    "Apart",
-    "Despite",
-    "Although",
-    "Though",
-    "Because",
-    "Under",
-    "Over",
-    "About",
-    "Around",
-    "Among",
-    "Between",
-    "Into",
-    "Through",
-    "Representatives",
-    "Analysts",
-    "Shares",
-    "Sources",
-    "Officials",
-    "Regulators",
-    "Investors",
-    "Chinese",
-    "American",
-    "European",
-    "British",
-    "Japanese",
-    "Korean",
-    "Indian",
-    "Asian",
-    "Photo",
-    "Reading",
-    "Advertisement",
-    "Read",
-    "More",
-    "Related",
-    "Why",
-    "Initial",
-    "Talks",
-    "New",
-    "Big",
-    "Further",
-    "Mainland",
-    "Local",
-    "State",
-    "National",
-    "Global",
-    "Federal",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Startups",
-    "Companies",
-    "Firms",
-    "Users",
-    "Alleged",
-    "Antitrust",
-]);
+pub(crate) static NON_NAME_WORDS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("non-name-words.txt"));
 
 /// Words (or abbreviations without their `.`) that end an organisation name.
-pub(crate) static ORG_HEADS: WordList = WordList::new(&[
-    "Inc",
-    "Ltd",
-    "Co",
-    "Corp",
-    "Corporation",
-    "Company",
-    "Limited",
-    "LLC",
-    "LLP",
-    "plc",
-    "PLC",
-    "AG",
-    "SA",
-    "SE",
-    "NV",
-    "GmbH",
-    "Group",
-    "Holdings",
-    "Holding",
-    "Bank",
-    "Bancorp",
-    "Exchange",
-    "Court",
-    "Commission",
-    "Administration",
-    "Ministry",
-    "Department",
-    "Agency",
-    "Authority",
-    "Council",
-    "Bureau",
-    "Office",
-    "Association",
-    "Institute",
-    "Institution",
-    "Foundation",
-    "Federation",
-    "Fund",
-    "Partners",
-    "Capital",
-    "Ventures",
-    "Securities",
-    "Investments",
-    "Technologies",
-    "Technology",
-    "Systems",
-    "Networks",
-    "Software",
-    "Semiconductor",
-    "Electronics",
-    "Motors",
-    "Airlines",
-    "Airways",
-    "Pharmaceuticals",
-    "Pharma",
-    "Media",
-    "Entertainment",
-    "Studios",
-    "Telecom",
-    "Communications",
-    "Insurance",
-    "Assurance",
-    "Trust",
-    "Energy",
-    "Industries",
-    "Industry",
-    "Industrial",
-    "Labs",
-    "Laboratories",
-    "University",
-    "College",
-    "School",
-    "Academy",
-    "Party",
-    "Congress",
-    "Parliament",
-    "Senate",
-    "Committee",
-    "Board",
-    "Regulator",
-    "Tribunal",
-    "Police",
-    "Army",
-    "Union",
-    "Alliance",
-    "Consortium",
-    "Society",
-    "Center",
-    "Centre",
-    "Club",
-    "Press",
-    "News",
-    "Times",
-    "Post",
-    "Journal",
-    "Daily",
-    "Herald",
-    "Gazette",
-    "Review",
-    "Magazine",
-    "Network",
-    "Broadcasting",
-    "Television",
-    "Radio",
-]);
+pub(crate) static ORG_HEADS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("org-heads.txt"));
 
 /// Heads that name an institution when followed by `of` (`University of …`).
-pub(crate) static ORG_HEADS_BEFORE_OF: WordList = WordList::new(&[
-    "University",
-    "Bank",
-    "Ministry",
-    "Department",
-    "Court",
-    "Office",
-    "Bureau",
-    "Institute",
-    "Academy",
-    "Commission",
-    "Council",
-    "Association",
-    "Federation",
-    "Chamber",
-    "College",
-    "School",
-    "Board",
-    "Administration",
-    "Agency",
-    "Authority",
-    "Government",
-    "Embassy",
-    "Consulate",
-    "Museum",
-]);
+pub(crate) static ORG_HEADS_BEFORE_OF: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("org-heads-before-of.txt"));
 
 /// Words between the capitalised words of a name (`State Administration for Market Regulation`).
 pub(crate) static NAME_CONNECTORS: WordList =
     WordList::new(&["of", "for", "and", "&", "de", "du", "von", "van", "der"]);
 
 /// Titles that come before a person's name (`President Xi Jinping`, `chief executive Tim Cook`).
-pub(crate) static PERSON_TITLES: WordList = WordList::new(PERSON_TITLE_WORDS);
-
-/// The words of [`PERSON_TITLES`].
-pub(crate) const PERSON_TITLE_WORDS: &[&str] = &[
-    "President",
-    "Premier",
-    "Chairman",
-    "Chairwoman",
-    "Chair",
-    "Chancellor",
-    "Minister",
-    "Secretary",
-    "Senator",
-    "Sen",
-    "Representative",
-    "Rep",
-    "Governor",
-    "Gov",
-    "Mayor",
-    "Judge",
-    "Justice",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Miss",
-    "Dr",
-    "Prof",
-    "Professor",
-    "Sir",
-    "Dame",
-    "Lord",
-    "King",
-    "Queen",
-    "Prince",
-    "Princess",
-    "Pope",
-    "General",
-    "Gen",
-    "Commissioner",
-    "Ambassador",
-    "Vice",
-    "CEO",
-    "CFO",
-    "COO",
-    "CTO",
-    "Founder",
-    "Co-founder",
-    "Chief",
-    "Director",
-    "Commerce",
-    "Treasury",
-    "Spokesperson",
-    "Spokesman",
-    "Spokeswoman",
-    "Analyst",
-    "Economist",
-    "founder",
-    "co-founder",
-    "chairman",
-    "chairwoman",
-    "executive",
-    "analyst",
-    "economist",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "billionaire",
-    "entrepreneur",
-    "lawyer",
-    "attorney",
-    "professor",
-    "director",
-    "president",
-    "premier",
-    "minister",
-    "tycoon",
-    "investor",
-    "officer",
-    "industrialist",
-    "financier",
-    "banker",
-    "magnate",
-];
+pub(crate) static PERSON_TITLES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("person-titles.txt"));
 
 /// Role nouns that, in an appositive after a name, mark the name as a person
 /// (`Chen Pengfei, an attorney with …`).
-pub(crate) static PERSON_ROLES: WordList = WordList::new(&[
-    "professor",
-    "analyst",
-    "attorney",
-    "lawyer",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "economist",
-    "executive",
-    "founder",
-    "co-founder",
-    "chairman",
-    "chairwoman",
-    "director",
-    "partner",
-    "researcher",
-    "official",
-    "minister",
-    "president",
-    "vice-president",
-    "CEO",
-    "CFO",
-    "COO",
-    "CTO",
-    "chief",
-    "head",
-    "manager",
-    "strategist",
-    "fellow",
-    "scholar",
-    "consultant",
-    "adviser",
-    "advisor",
-    "investor",
-    "entrepreneur",
-    "billionaire",
-    "secretary",
-    "editor",
-    "reporter",
-    "journalist",
-    "correspondent",
-    "engineer",
-    "scientist",
-    "lecturer",
-    "dean",
-    "officer",
-    "commissioner",
-    "regulator",
-    "judge",
-    "senator",
-    "governor",
-    "mayor",
-    "author",
-    "co-author",
-    "employee",
-    "staffer",
-    "trader",
-    "banker",
-    "owner",
-    "developer",
-]);
+pub(crate) static PERSON_ROLES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("person-roles.txt"));
 
 /// Nouns after which a preceding capitalised name is an organisation
 /// (`the Beijing Shijing law firm`).
-pub(crate) const ORG_TRAILING_NOUNS: &[&str] = &[
-    "law firm",
-    "consultancy",
-    "consulting firm",
-    "research firm",
-    "brokerage",
-    "investment firm",
-    "investment bank",
-    "accounting firm",
-    "advisory firm",
-    "venture firm",
-    "hedge fund",
-    "think tank",
-    "news agency",
-    "newspaper",
-];
+pub(crate) static ORG_TRAILING_NOUNS: LazyLock<&'static [&'static str]> =
+    LazyLock::new(|| builtin_words("org-trailing-nouns.txt"));
 
 /// Common Chinese surnames (pinyin): a two-word name starting with one is
 /// written surname-first (`Chen Pengfei` → short form `Chen`).
-pub(crate) static CHINESE_SURNAMES: WordList = WordList::new(&[
-    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
-    "Zhu", "Hu", "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song", "Tang", "Han",
-    "Feng", "Deng", "Cao", "Peng", "Zeng", "Xiao", "Tian", "Dong", "Pan", "Yuan", "Cai", "Jiang",
-    "Yu", "Du", "Ye", "Cheng", "Wei", "Su", "Lu", "Ding", "Ren", "Shen", "Yao", "Jin", "Fu",
-    "Zhong", "Cui", "Tan", "Fan", "Wen", "Fang", "Shi", "Xi", "Lei", "Hou", "Shao", "Meng", "Long",
-    "Wan", "Duan", "Qian", "Tang", "Yin", "Qin", "Dai", "Xia", "Mao", "Kong", "Bai", "Qiu", "Jia",
-    "Zou", "Xiong", "Hao", "Gu", "Mo", "Kang", "Yan", "Lai", "Qi", "Niu", "Ge", "Chang", "Lau",
-    "Wong", "Leung", "Cheung", "Chan", "Ng", "Ho", "Tsang", "Lam", "Kwok", "Chu", "Lee", "Kim",
-    "Park", "Choi",
-]);
+pub(crate) static CHINESE_SURNAMES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("chinese-surnames.txt"));
 
 /// Common given names (English and others used by Chinese executives): a
 /// two-word name starting with one is written given-name-first.
-pub(crate) static GIVEN_NAMES: WordList = WordList::new(&[
-    "Jack",
-    "Pony",
-    "Robin",
-    "Richard",
-    "Colin",
-    "Daniel",
-    "Joseph",
-    "Eddie",
-    "Jane",
-    "Angela",
-    "Tim",
-    "Elon",
-    "Mark",
-    "Jeff",
-    "Bill",
-    "Steve",
-    "Sundar",
-    "Satya",
-    "Jensen",
-    "Lisa",
-    "Sam",
-    "John",
-    "James",
-    "Robert",
-    "Michael",
-    "William",
-    "David",
-    "Thomas",
-    "Charles",
-    "Christopher",
-    "Matthew",
-    "Anthony",
-    "Donald",
-    "Paul",
-    "Andrew",
-    "Joshua",
-    "Kevin",
-    "Brian",
-    "George",
-    "Edward",
-    "Ronald",
-    "Jason",
-    "Ryan",
-    "Jacob",
-    "Gary",
-    "Nicholas",
-    "Eric",
-    "Jonathan",
-    "Stephen",
-    "Larry",
-    "Justin",
-    "Scott",
-    "Brandon",
-    "Benjamin",
-    "Samuel",
-    "Gregory",
-    "Frank",
-    "Alexander",
-    "Patrick",
-    "Jack",
-    "Dennis",
-    "Jerry",
-    "Tyler",
-    "Aaron",
-    "Jose",
-    "Henry",
-    "Adam",
-    "Douglas",
-    "Nathan",
-    "Peter",
-    "Zachary",
-    "Kyle",
-    "Walter",
-    "Harold",
-    "Jeremy",
-    "Ethan",
-    "Carl",
-    "Keith",
-    "Roger",
-    "Gerald",
-    "Christian",
-    "Terry",
-    "Sean",
-    "Arthur",
-    "Austin",
-    "Noah",
-    "Lawrence",
-    "Jesse",
-    "Joe",
-    "Bryan",
-    "Billy",
-    "Jordan",
-    "Albert",
-    "Dylan",
-    "Bruce",
-    "Willie",
-    "Gabriel",
-    "Alan",
-    "Juan",
-    "Logan",
-    "Wayne",
-    "Ralph",
-    "Roy",
-    "Eugene",
-    "Randy",
-    "Vincent",
-    "Russell",
-    "Louis",
-    "Philip",
-    "Bobby",
-    "Johnny",
-    "Bradley",
-    "Mary",
-    "Patricia",
-    "Jennifer",
-    "Linda",
-    "Elizabeth",
-    "Barbara",
-    "Susan",
-    "Jessica",
-    "Sarah",
-    "Karen",
-    "Nancy",
-    "Betty",
-    "Margaret",
-    "Sandra",
-    "Ashley",
-    "Kimberly",
-    "Emily",
-    "Donna",
-    "Michelle",
-    "Dorothy",
-    "Carol",
-    "Amanda",
-    "Melissa",
-    "Deborah",
-    "Stephanie",
-    "Rebecca",
-    "Sharon",
-    "Laura",
-    "Cynthia",
-    "Kathleen",
-    "Amy",
-    "Shirley",
-    "Anna",
-    "Brenda",
-    "Pamela",
-    "Emma",
-    "Nicole",
-    "Helen",
-    "Samantha",
-    "Katherine",
-    "Christine",
-    "Debra",
-    "Rachel",
-    "Catherine",
-    "Carolyn",
-    "Janet",
-    "Ruth",
-    "Maria",
-    "Heather",
-    "Diane",
-    "Virginia",
-    "Julie",
-    "Joyce",
-    "Victoria",
-    "Olivia",
-    "Kelly",
-    "Christina",
-    "Lauren",
-    "Joan",
-    "Evelyn",
-    "Judith",
-    "Megan",
-    "Cheryl",
-    "Andrea",
-    "Hannah",
-    "Martha",
-    "Jacqueline",
-    "Frances",
-    "Gloria",
-    "Ann",
-    "Teresa",
-    "Kathryn",
-    "Sara",
-    "Janice",
-    "Jean",
-    "Alice",
-    "Madison",
-    "Doris",
-    "Abigail",
-    "Julia",
-    "Judy",
-    "Grace",
-    "Denise",
-    "Amber",
-    "Marilyn",
-    "Beverly",
-    "Danielle",
-    "Theresa",
-    "Sophia",
-    "Marie",
-    "Diana",
-    "Brittany",
-    "Natalie",
-    "Isabella",
-    "Charlotte",
-    "Rose",
-    "Alexis",
-    "Kayla",
-    "Alex",
-    "Max",
-    "Tony",
-    "Jimmy",
-    "Charlie",
-    "Martin",
-    "Simon",
-    "Oliver",
-    "Harry",
-    "Hans",
-    "Klaus",
-    "Pierre",
-    "Jean-Pierre",
-    "Carlos",
-    "Luis",
-    "Miguel",
-    "Ahmed",
-    "Mohammed",
-    "Raj",
-    "Rahul",
-    "Vivian",
-    "Winston",
-    "Leo",
-    "Rita",
-    "Cathy",
-    "Wendy",
-    "Jenny",
-    "Jackie",
-    "Ken",
-    "Kenneth",
-    "Vincent",
-    "Yuki",
-    "Masayoshi",
-    "Hiroshi",
-    "Tadashi",
-    "Jay",
-]);
+pub(crate) static GIVEN_NAMES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("given-names.txt"));
+
+#[cfg(test)]
+mod old_lists;
 
 #[cfg(test)]
 mod tests {
@@ -1013,6 +480,78 @@ mod tests {
             &CHINESE_SURNAMES,
             &MANY,
         ]
+        .map(|l| &**l)
+    }
+
+    #[test]
+    fn every_builtin_word_list_loads() {
+        check().unwrap();
+        for (name, _) in BUILTIN_WORD_LISTS {
+            assert!(!builtin_words(name).is_empty(), "{name}");
+        }
+        // The ordinary English words that `newsie gazetteer check` reads
+        // (not the rules, so not at pipeline build) are a word list too.
+        let others = [("common-words.txt", crate::gazetteer::COMMON_WORDS)];
+        for (name, text) in others {
+            word_list(name, text).unwrap();
+        }
+        // And every word list of `lexicon/` is one of them.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lexicon");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".txt") {
+                assert!(
+                    BUILTIN_WORD_LISTS.iter().chain(&others).any(|(n, _)| *n == name),
+                    "lexicon/{name} is not in BUILTIN_WORD_LISTS"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_list_skips_comments_and_blank_lines() {
+        let words = word_list("t.txt", "# a list\n\nfirm\n  law firm  \n# more\nCEO\n").unwrap();
+        assert_eq!(words, ["firm", "law firm", "CEO"]);
+    }
+
+    #[test]
+    fn a_lower_capitalised_list_adds_capitalised_forms() {
+        let text = "# titles\n# case: lower+capitalised\nexecutive\nCEO\nco-founder\n";
+        let words = word_list("t.txt", text).unwrap();
+        assert_eq!(
+            words,
+            ["executive", "Executive", "CEO", "co-founder", "Co-founder"]
+        );
+        let exact = word_list("t.txt", "# case: exact\nexecutive\n").unwrap();
+        assert_eq!(exact, ["executive"]);
+    }
+
+    #[test]
+    fn a_word_listed_twice_is_an_error_naming_both_lines() {
+        let e = word_list("t.txt", "# x\nfirm\nbank\nfirm\n").unwrap_err();
+        assert_eq!((e.origin.as_str(), e.line), ("lexicon/t.txt", 4));
+        assert!(e.message.contains("lines 2 and 4"), "{}", e.message);
+        // Also when the case expansion makes the second one.
+        let text = "# case: lower+capitalised\nexecutive\nExecutive\n";
+        let e = word_list("t.txt", text).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("lines 2 and 3"), "{}", e.message);
+        assert_eq!(
+            e.to_string().split(':').take(2).collect::<Vec<_>>(),
+            ["lexicon/t.txt", "3"]
+        );
+    }
+
+    #[test]
+    fn a_bad_case_line_is_an_error() {
+        for (text, line) in [
+            ("# case: upper\nfirm\n", 1),
+            ("firm\n# case: exact\n", 2),
+            ("# case: exact\n# case: exact\nfirm\n", 2),
+        ] {
+            let e = word_list("t.txt", text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}: {e}");
+        }
     }
 
     #[test]
@@ -1064,8 +603,8 @@ mod tests {
     proptest! {
         #[test]
         fn any_case_filter_holds_every_case_of_every_word(flips in proptest::collection::vec(any::<bool>(), 20)) {
-            let filter = KeyFilter::of_any_case(&[PERSON_TITLE_WORDS, &["a", "its", "co-founded"]]);
-            for w in PERSON_TITLE_WORDS.iter().chain(&["a", "its", "co-founded"]) {
+            let filter = KeyFilter::of_any_case(&[PERSON_TITLES.words(), &["a", "its", "co-founded"]]);
+            for w in PERSON_TITLES.words().iter().chain(&["a", "its", "co-founded"]) {
                 let cased: String = w
                     .chars()
                     .zip(flips.iter().cycle())

@@ -164,6 +164,7 @@ impl PipelineBuilder {
     /// Loads gazetteers and compiles every automaton and pattern.
     pub fn build(self) -> Result<Pipeline, BuildError> {
         crate::money::check_lexicon()?;
+        crate::lexicon::check()?;
         let mut gazetteer = if self.no_builtin {
             Gazetteer::default()
         } else {

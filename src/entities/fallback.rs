@@ -21,8 +21,7 @@ use crate::document::{Document, EntityType, MentionSource, Span, Token, TokenKin
 use crate::entities::{Candidate, Target, slug};
 use crate::lexicon::{
     CHINESE_SURNAMES, GIVEN_NAMES, KeyFilter, NAME_CONNECTORS, NON_NAME_WORDS, ORG_HEADS,
-    ORG_HEADS_BEFORE_OF, ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLE_WORDS, PERSON_TITLES,
-    WordList, tokens_where,
+    ORG_HEADS_BEFORE_OF, ORG_TRAILING_NOUNS, PERSON_ROLES, PERSON_TITLES, WordList, tokens_where,
 };
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
@@ -75,7 +74,8 @@ static FOUNDED: WordList = WordList::new(FOUNDED_WORDS);
 /// The word keys of every cue of the token-cued rules but `org-domain` (which
 /// needs a `.`): titles, `founded`, and `By`/`by` of bylines. One look-up
 /// turns most word tokens away from all of them.
-static TOKEN_CUES: KeyFilter = KeyFilter::of(&[PERSON_TITLE_WORDS, FOUNDED_WORDS, &["By", "by"]]);
+static TOKEN_CUES: LazyLock<KeyFilter> =
+    LazyLock::new(|| KeyFilter::of(&[PERSON_TITLES.words(), FOUNDED_WORDS, &["By", "by"]]));
 
 /// The first words of [`ORG_TRAILING_NOUNS`]: a run not followed by one of
 /// them is spared the comparison with every noun.
@@ -209,8 +209,9 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     // `OpenAI Chief Financial Officer Sarah Friar`). Each starts at a word
     // token with a `.` (`org-domain`) or whose word key a title or
     // `founded` has.
+    let token_cues = &*TOKEN_CUES;
     let cued = tokens_where(&doc.tokens, |t| {
-        (t.kind == TokenKind::Word) & (t.shape.dotted() | TOKEN_CUES.may_contain(t.word_key))
+        (t.kind == TokenKind::Word) & (t.shape.dotted() | token_cues.may_contain(t.word_key))
     });
     for i in cued {
         if doc.tokens[i].shape.dotted() {
@@ -246,14 +247,8 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
 
 /// Nouns that mark a capitalised name as an organisation's (one a line in
 /// `lexicon/org-descriptors.txt`).
-static ORG_DESCRIPTORS: LazyLock<WordList> = LazyLock::new(|| {
-    let words: Vec<&'static str> = include_str!("../../lexicon/org-descriptors.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    WordList::new(Vec::leak(words))
-});
+static ORG_DESCRIPTORS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("org-descriptors.txt"));
 
 /// Whether `word` (lower case) is a company noun of `lexicon/org-descriptors.txt`.
 pub(crate) fn is_org_descriptor(word: &str) -> bool {
@@ -313,7 +308,7 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         || v.doc.tokens.get(end).is_some_and(|t| t.shape.dotted());
     if end - start <= 4 && v.joined(end - 1) && noun_may_follow {
         let after = doc.text[v.span(end - 1).end..].trim_start_matches(' ');
-        for noun in ORG_TRAILING_NOUNS {
+        for noun in ORG_TRAILING_NOUNS.iter() {
             if after.starts_with(noun)
                 && !after[noun.len()..].starts_with(|c: char| c.is_alphanumeric())
             {
@@ -544,7 +539,7 @@ mod tests {
 
     #[test]
     fn every_trailing_noun_makes_its_run_an_org() {
-        for noun in ORG_TRAILING_NOUNS {
+        for noun in ORG_TRAILING_NOUNS.iter() {
             let text = format!("They hired the Zhong Lun {noun} last year.");
             let mut doc = Document::new("t", "t", text);
             doc.tokens = crate::tokenize::tokenize(&doc.text);
