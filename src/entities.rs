@@ -29,7 +29,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
-use crate::gazetteer::{Gazetteer, ORG_SUFFIXES};
+use crate::gazetteer::Gazetteer;
 use crate::lexicon::{self, KeyFilter, TextFilter};
 use crate::stage::Stage;
 use crate::tokenize::tokenize;
@@ -274,37 +274,14 @@ pub fn slug(name: &str) -> String {
 
 /// `Acme Holdings Ltd.` → `Acme Holdings`; `Acme Corp.` → `Acme`.
 pub(crate) fn strip_legal_suffix(name: &str) -> &str {
-    const LEGAL: &[&str] = &[
-        "Inc.",
-        "Inc",
-        "Ltd.",
-        "Ltd",
-        "Limited",
-        "Co.",
-        "Co",
-        "Corp.",
-        "Corp",
-        "Corporation",
-        "LLC",
-        "LLP",
-        "plc",
-        "PLC",
-        "AG",
-        "SA",
-        "SE",
-        "NV",
-        "N.V.",
-        "GmbH",
-        "Bhd",
-        "Berhad",
-    ];
+    let forms = &crate::lexicon::legal_suffixes().forms;
     let mut s = name.trim();
     loop {
         let trimmed = s.trim_end_matches(',').trim_end();
         let Some((head, last)) = trimmed.rsplit_once(' ') else {
             return trimmed;
         };
-        if LEGAL.contains(&last) && !head.is_empty() {
+        if forms.contains(last) && !head.is_empty() {
             s = head.trim_end_matches(',');
         } else {
             return trimmed;
@@ -312,26 +289,16 @@ pub(crate) fn strip_legal_suffix(name: &str) -> &str {
     }
 }
 
-/// The first two bytes of some legal-form suffix (a quick no for most text).
-static SUFFIX_STARTS: [[bool; 256]; 2] = {
-    let mut starts = [[false; 256]; 2];
-    let mut i = 0;
-    while i < ORG_SUFFIXES.len() {
-        let s = ORG_SUFFIXES[i].as_bytes();
-        starts[0][s[0] as usize] = true;
-        starts[1][s[1] as usize] = true;
-        i += 1;
-    }
-    starts
-};
-
 /// Length of a legal-form suffix (`Inc.`, `Holdings Ltd.` …) starting `rest`, or 0.
 fn legal_suffix_len(rest: &str) -> usize {
+    let suffixes = crate::lexicon::legal_suffixes();
+    let starts = &suffixes.alias_starts;
     match rest.as_bytes() {
-        [a, b, ..] if SUFFIX_STARTS[0][usize::from(*a)] && SUFFIX_STARTS[1][usize::from(*b)] => {}
+        [a, b, ..] if starts[0][usize::from(*a)] && starts[1][usize::from(*b)] => {}
         _ => return 0,
     }
-    ORG_SUFFIXES
+    suffixes
+        .alias_tails
         .iter()
         .filter(|s| rest.starts_with(**s))
         .filter(|s| {

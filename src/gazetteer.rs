@@ -102,43 +102,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Legal-form suffixes that ORG aliases also match with.
-pub(crate) const ORG_SUFFIXES: &[&str] = &[
-    " Inc.",
-    " Inc",
-    ", Inc.",
-    " Ltd.",
-    " Ltd",
-    " Limited",
-    " Co.",
-    " Co., Ltd.",
-    " Co. Ltd.",
-    " Corp.",
-    " Corp",
-    " Corporation",
-    " Holdings",
-    " Holdings Ltd.",
-    " Holdings Limited",
-    " Holdings Inc.",
-    " Group",
-    " Group Co.",
-    " Group Ltd.",
-    " Group Holding",
-    " Group Holdings",
-    " Group Holding Ltd.",
-    " Group Holding Limited",
-    " plc",
-    " PLC",
-    " LLC",
-    " AG",
-    " SA",
-    " SE",
-    " NV",
-    " N.V.",
-    " Bhd",
-    " Berhad",
-];
-
 /// The data lines of a gazetteer file: `(1-based line number, line)`, with
 /// blank lines and `#` comments skipped and a trailing `\r` cut.
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {

@@ -300,13 +300,13 @@ static PARSED_WORD_LISTS: LazyLock<Result<ParsedLists, LexiconError>> = LazyLock
         .collect()
 });
 
-/// Whether the built-in word lists load (the pipeline builder asks before
-/// any document is read; the lists' statics then cannot fail).
+/// Whether the built-in word lists and legal suffixes load (the pipeline
+/// builder asks before any document is read; the statics built from them
+/// then cannot fail).
 pub(crate) fn check() -> Result<(), LexiconError> {
-    PARSED_WORD_LISTS
-        .as_ref()
-        .map(|_| ())
-        .map_err(Clone::clone)
+    PARSED_WORD_LISTS.as_ref().map_err(Clone::clone)?;
+    LEGAL_SUFFIXES.as_ref().map_err(Clone::clone)?;
+    Ok(())
 }
 
 /// The words of the built-in list `lexicon/<name>`, in file order.
@@ -414,6 +414,110 @@ fn capitalised(word: &str) -> Option<String> {
         .then(|| first.to_uppercase().chain(chars).collect())
 }
 
+/// The legal-form suffixes of organisation names (`Inc.`, `Co., Ltd.`,
+/// `GmbH`), from the one list of `lexicon/legal-suffixes.tsv`.
+pub(crate) struct LegalSuffixes {
+    /// The legal forms (one word each), which a name drops from its end
+    /// for its slug and short form.
+    pub(crate) forms: WordList,
+    /// The legal forms listed with and without a final `.` (`Inc`): an
+    /// organisation name the fallback rules find that ends in one takes
+    /// the `.` after it.
+    pub(crate) abbreviated: WordList,
+    /// The suffixes a gazetteer organisation's alias also matches with, as
+    /// they follow the alias: ` Inc.`, ` Holdings Ltd.`, `, Inc.`.
+    pub(crate) alias_tails: Vec<&'static str>,
+    /// Which bytes open an alias tail (`[0]`) and come second in one (`[1]`):
+    /// a quick no for most text.
+    pub(crate) alias_starts: [[bool; 256]; 2],
+}
+
+/// `lexicon/legal-suffixes.tsv`, parsed once; [`check`] reports its errors.
+static LEGAL_SUFFIXES: LazyLock<Result<LegalSuffixes, LexiconError>> = LazyLock::new(|| {
+    legal_suffixes_of(
+        "lexicon/legal-suffixes.tsv",
+        include_str!("../lexicon/legal-suffixes.tsv"),
+    )
+});
+
+/// The built-in legal suffixes (checked when the pipeline is built).
+pub(crate) fn legal_suffixes() -> &'static LegalSuffixes {
+    LEGAL_SUFFIXES
+        .as_ref()
+        .unwrap_or_else(|e| panic!("the built-in legal suffixes do not load: {e}"))
+}
+
+/// Parses a legal-suffix table: a suffix as written, a tab, its uses
+/// (`form`, `alias`, separated by spaces); blank lines and `#` comments
+/// skipped. A suffix listed twice is an error naming both lines.
+fn legal_suffixes_of(origin: &str, text: &'static str) -> Result<LegalSuffixes, LexiconError> {
+    let err = |line: usize, message: String| LexiconError::new(origin, line, message);
+    let (mut forms, mut alias_tails) = (Vec::new(), Vec::new());
+    let mut line_of: HashMap<&str, usize> = HashMap::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((suffix, uses)) = line.split_once('\t') else {
+            return Err(err(
+                line_no,
+                "expected a suffix, a tab and its uses (form, alias)".to_string(),
+            ));
+        };
+        let suffix = suffix.trim();
+        if suffix.len() < 2 {
+            return Err(err(line_no, format!("suffix `{suffix}` is too short")));
+        }
+        if let Some(first) = line_of.insert(suffix, line_no) {
+            return Err(err(
+                line_no,
+                format!("`{suffix}` is listed twice: lines {first} and {line_no}"),
+            ));
+        }
+        if uses.split_whitespace().next().is_none() {
+            return Err(err(
+                line_no,
+                format!("`{suffix}` has no uses (form, alias)"),
+            ));
+        }
+        for used in uses.split_whitespace() {
+            match used {
+                "form" if suffix.contains([' ', ',']) => {
+                    return Err(err(
+                        line_no,
+                        format!("a legal form is one word: `{suffix}`"),
+                    ));
+                }
+                "form" => forms.push(suffix),
+                "alias" if suffix.starts_with(',') => alias_tails.push(suffix),
+                "alias" => alias_tails.push(&*format!(" {suffix}").leak()),
+                other => {
+                    return Err(err(line_no, format!("unknown use `{other}` (form, alias)")));
+                }
+            }
+        }
+    }
+    let abbreviated: Vec<&'static str> = forms
+        .iter()
+        .copied()
+        .filter(|f| !f.contains('.') && forms.iter().any(|g| g.strip_suffix('.') == Some(*f)))
+        .collect();
+    let mut alias_starts = [[false; 256]; 2];
+    for tail in &alias_tails {
+        let b = tail.as_bytes();
+        alias_starts[0][usize::from(b[0])] = true;
+        alias_starts[1][usize::from(b[1])] = true;
+    }
+    Ok(LegalSuffixes {
+        forms: WordList::new(forms.leak()),
+        abbreviated: WordList::new(abbreviated.leak()),
+        alias_tails,
+        alias_starts,
+    })
+}
+
 /// Words that open sentences or phrases and are never the first word of a name.
 pub(crate) static NON_NAME_WORDS: LazyLock<WordList> =
     LazyLock::new(|| WordList::builtin("non-name-words.txt"));
@@ -501,7 +605,10 @@ mod tests {
             let name = entry.unwrap().file_name().into_string().unwrap();
             if name.ends_with(".txt") {
                 assert!(
-                    BUILTIN_WORD_LISTS.iter().chain(&others).any(|(n, _)| *n == name),
+                    BUILTIN_WORD_LISTS
+                        .iter()
+                        .chain(&others)
+                        .any(|(n, _)| *n == name),
                     "lexicon/{name} is not in BUILTIN_WORD_LISTS"
                 );
             }
@@ -551,6 +658,31 @@ mod tests {
         ] {
             let e = word_list("t.txt", text).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_legal_suffixes_give_each_use_its_list() {
+        let legal = legal_suffixes();
+        assert_eq!(legal.abbreviated.words(), ["Inc", "Ltd", "Co", "Corp"]);
+        assert!(legal.forms.contains("GmbH") && !legal.forms.contains("Holdings"));
+        assert!(legal.alias_tails.contains(&" Holdings Ltd."));
+        assert!(legal.alias_tails.contains(&", Inc."));
+        assert!(!legal.alias_tails.contains(&" Co"));
+    }
+
+    #[test]
+    fn a_bad_legal_suffix_line_is_an_error() {
+        for (text, line, says) in [
+            ("# x\nInc.\n", 2, "a tab"),
+            ("Inc.\tform\nLtd\tform\nInc.\talias\n", 3, "lines 1 and 3"),
+            ("Inc.\tlegal\n", 1, "unknown use"),
+            ("Co., Ltd.\tform\n", 1, "one word"),
+            ("Inc.\t \n", 1, "no uses"),
+        ] {
+            let e = legal_suffixes_of("t.tsv", text).err().unwrap();
+            assert_eq!((e.origin.as_str(), e.line), ("t.tsv", line), "{text:?}");
+            assert!(e.message.contains(says), "{text:?}: {}", e.message);
         }
     }
 

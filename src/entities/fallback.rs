@@ -64,7 +64,6 @@ static TITLE_WORDS: WordList = WordList::new(&[
     "senior",
 ]);
 
-const ABBREVIATED_HEADS: &[&str] = &["Inc", "Ltd", "Co", "Corp"];
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
 /// The cues of `founded by` (`co-founded` is three tokens, the last one
 /// `founded`).
@@ -290,7 +289,9 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         && !v.in_list(k - 1, &NAME_CONNECTORS)
     {
         let mut stop = v.span(k).end;
-        if ABBREVIATED_HEADS.contains(&v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
+        // An abbreviated legal form (`Corp`) takes its `.`.
+        let abbreviated = &crate::lexicon::legal_suffixes().abbreviated;
+        if abbreviated.contains(v.text(k)) && v.touching(k) && v.is(k + 1, ".") {
             stop = v.span(k + 1).end;
         }
         push(
