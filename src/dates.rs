@@ -39,7 +39,7 @@ use regex_automata::{Anchored, Input, PatternID, meta};
 use crate::dct::iso_date;
 use crate::document::{Document, Span, Timex, TimexType, Token, TokenKind};
 use crate::entities::resolve_overlaps;
-use crate::lexicon::{KeyFilter, WordList, tokens_where, with_ascii_digits};
+use crate::lexicon::{KeyFilter, WordList, builtin_words, tokens_where, with_ascii_digits};
 use crate::stage::Stage;
 
 /// The date stage (needs sentences, money and percents).
@@ -135,72 +135,15 @@ static DATE_FORMS: LazyLock<[(DateForm, String); FORMS]> = LazyLock::new(|| {
     ]
 });
 
-/// The words other than weekday and month names that a date form can start
-/// with (`part`, `qtr`, `durq`, `rel`, `long`, `deix`).
-const OTHER_START_WORDS: &[&str] = &[
-    "Early",
-    "early",
-    "Mid",
-    "mid",
-    "Late",
-    "late",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "Next",
-    "next",
-    "Past",
-    "past",
-    "Last",
-    "last",
-    "Previous",
-    "previous",
-    "Coming",
-    "coming",
-    "First",
-    "Earlier",
-    "earlier",
-    "Later",
-    "later",
-    "This",
-    "this",
-    "year",
-    "month",
-    "week",
-    "day",
-    "Today",
-    "today",
-    "Yesterday",
-    "yesterday",
-    "Tomorrow",
-    "tomorrow",
-    "fiscal",
-    "Fiscal",
-    "FY",
-    "H1",
-    "H2",
-    "spring",
-    "Spring",
-    "summer",
-    "Summer",
-    "autumn",
-    "Autumn",
-    "fall",
-    "Fall",
-    "winter",
-    "Winter",
-];
-
 /// The words a date form can start with (besides digit-led tokens and
 /// `Q1`-`Q4`): the weekday and month names of the forms' own alternations
-/// (`Jan\.` as `Jan`), and [`OTHER_START_WORDS`].
+/// (`Jan\.` as `Jan`), and the other words of `lexicon/date-start-words.txt`.
 static DATE_START_WORDS: LazyLock<WordList> = LazyLock::new(|| {
     let words: Vec<&'static str> = WEEKDAY
         .split('|')
         .chain(MONTH.split('|'))
         .map(|w| w.trim_end_matches("\\."))
-        .chain(OTHER_START_WORDS.iter().copied())
+        .chain(builtin_words("date-start-words.txt").iter().copied())
         .collect();
     // Built once per process; a word list holds 'static slices.
     WordList::new(Box::leak(words.into_boxed_slice()))
@@ -319,84 +262,10 @@ impl<'t> DateMatch<'t> {
 }
 
 /// Words before a lone year or month that make it a date.
-static DATE_PREPOSITIONS: WordList = WordList::new(&[
-    "in",
-    "since",
-    "by",
-    "until",
-    "till",
-    "from",
-    "during",
-    "before",
-    "after",
-    "of",
-    "through",
-    "to",
-    "and",
-    "or",
-    "between",
-    "early",
-    "late",
-    "mid",
-    "end",
-    "year",
-    "fiscal",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "beginning",
-    "start",
-    "on",
-    "for",
-    "last",
-    "next",
-    "this",
-    "In",
-    "Since",
-    "By",
-    "Until",
-    "From",
-    "During",
-    "Before",
-    "After",
-    "Through",
-    "Between",
-    "Early",
-    "Late",
-    "Mid",
-    "Last",
-    "Next",
-    "This",
-    "of",
-    "around",
-    "about",
-    "circa",
-]);
+static DATE_PREPOSITIONS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("date-prepositions.txt"));
 
-static FUTURE_CUES: WordList = WordList::new(&[
-    "will",
-    "would",
-    "'ll",
-    "’ll",
-    "shall",
-    "plans",
-    "plan",
-    "planned",
-    "planning",
-    "expected",
-    "expects",
-    "scheduled",
-    "upcoming",
-    "going",
-    "set",
-    "aims",
-    "intends",
-    "due",
-    "next",
-    "Will",
-]);
+static FUTURE_CUES: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("future-cues.txt"));
 
 fn month_number(s: &str) -> Option<u32> {
     let key = s.trim_end_matches('.').to_ascii_lowercase();

@@ -68,6 +68,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use foldhash::{HashMap, HashSet, HashSetExt};
 
@@ -96,219 +97,35 @@ impl RelationExtractor {
 }
 
 /// Words that, shortly before a cue, say the relation is denied, unreal or only planned.
-static BLOCKERS: WordList = WordList::new(&[
-    "not",
-    "n't",
-    "never",
-    "no",
-    "denied",
-    "denies",
-    "deny",
-    "denying",
-    "rumored",
-    "rumoured",
-    "rumors",
-    "rumours",
-    "vowed",
-    "vows",
-    "plans",
-    "plan",
-    "planned",
-    "planning",
-    "may",
-    "might",
-    "could",
-    "would",
-    "considering",
-    "considered",
-    "mulling",
-    "intends",
-    "intend",
-    "threatened",
-    "threatens",
-    "threaten",
-    "seeks",
-    "seeking",
-    "sought",
-    "proposed",
-    "wants",
-    "hopes",
-    "attempt",
-    "failed",
-    "refused",
-    "cannot",
-    "unable",
-    "if",
-    "whether",
-    "countersue",
-    "will",
-    "'ll",
-    "agreed",
-    "agrees",
-    "pending",
-    "abandoned",
-    "scrapped",
-    "potential",
-    "possible",
-]);
+static BLOCKERS: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("relation-blockers.txt"));
 
 /// Openers of a leading adverbial clause that holds no subject.
-static ADVERBIAL_OPENERS: WordList = WordList::new(&[
-    "apart",
-    "while",
-    "unlike",
-    "after",
-    "before",
-    "despite",
-    "although",
-    "though",
-    "as",
-    "in",
-    "with",
-    "since",
-    "when",
-    "under",
-    "besides",
-    "beyond",
-    "like",
-    "following",
-    "amid",
-    "according",
-    "until",
-    "for",
-    "during",
-    "if",
-    "once",
-    "because",
-    "aside",
-    "on",
-    "at",
-    "by",
-]);
+static ADVERBIAL_OPENERS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("adverbial-openers.txt"));
 
 /// Words between a subject and its verb (`it had also fined`).
-static AUXILIARIES: WordList = WordList::new(&[
-    "had",
-    "has",
-    "have",
-    "was",
-    "were",
-    "is",
-    "are",
-    "been",
-    "be",
-    "also",
-    "reportedly",
-    "previously",
-    "already",
-    "recently",
-    "then",
-    "later",
-    "once",
-    "allegedly",
-]);
+static AUXILIARIES: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("auxiliaries.txt"));
 
 /// Sentences longer than this many tokens yield no relations.
 const MAX_SENTENCE_TOKENS: usize = 300;
 
 /// Every word that starts a cue of the verb and phrase rules (a fast skip for the rest).
-static VERB_CUES: WordList = WordList::new(VERB_CUE_WORDS);
+static VERB_CUES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("relation-verb-cues.txt"));
 
-/// The words of [`VERB_CUES`].
-const VERB_CUE_WORDS: &[&str] = &[
-    "its",
-    "founded",
-    "co-founded",
-    "cofounded",
-    "started",
-    "established",
-    "invested",
-    "invests",
-    "invest",
-    "backer",
-    "backers",
-    "investor",
-    "shareholder",
-    "stake",
-    "backed",
-    "owned",
-    "controlled",
-    "owns",
-    "acquired",
-    "acquires",
-    "acquisition",
-    "acquisitions",
-    "purchase",
-    "takeover",
-    "buyout",
-    "investors",
-    "led",
-    "raised",
-    "raises",
-    "working",
-    "worked",
-    "works",
-    "headquartered",
-    "based",
-    "bought",
-    "buys",
-    "purchased",
-    "compete",
-    "competes",
-    "competed",
-    "competing",
-    "vies",
-    "vie",
-    "competition",
-    "rivals",
-    "competitors",
-    "fined",
-    "fines",
-    "fining",
-    "fine",
-    "penalty",
-    "hit",
-    "levied",
-    "imposed",
-    "slapped",
-    "issued",
-    "handed",
-    "sued",
-    "sues",
-    "suing",
-    "sue",
-    "lawsuit",
-    "suit",
-    "complaint",
-    "blocked",
-    "banned",
-    "barred",
-    "blocks",
-    "bans",
-    "bars",
-    "block",
-    "ban",
-    "blocking",
-    "restricting",
-    "restricted",
-    "prevented",
-    "preventing",
-    "prevents",
-    "prevent",
-    "stopped",
-    "stopping",
-    "barring",
-    "cannot",
-    "can't",
-    "can",
-];
+/// Function words that end the noun phrase after `its` (`its check that
+/// Finix`, `its own shares to Alphabet`).
+static ITS_PHRASE_ENDS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("its-phrase-ends.txt"));
+
+/// Words in the noun phrase after `its` that say the organisation named
+/// next is not one the subject owns (`its rival Y`, `its biggest
+/// shareholder Y`, `its bid for Y`).
+static NOT_OWNED_AFTER_ITS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("not-owned-after-its.txt"));
 
 /// Auxiliaries and common verbs that follow a clause's subject.
-static CLAUSE_VERBS: WordList = WordList::new(&[
-    "could", "would", "will", "can", "may", "might", "should", "must", "has", "have", "had", "is",
-    "was", "are", "were", "said", "says", "plans", "owns", "runs", "operates", "also", "launched",
-    "makes", "sells", "offers", "opened", "uses", "wants", "aims", "hopes", "expects",
-]);
+static CLAUSE_VERBS: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("clause-verbs.txt"));
 
 static FOUNDER_WORDS: WordList = WordList::new(&[
     "founder",
@@ -321,53 +138,7 @@ static FOUNDER_WORDS: WordList = WordList::new(&[
     "cofounded",
 ]);
 
-static ROLE_TITLES: WordList = WordList::new(&[
-    "commissioner",
-    "governor",
-    "minister",
-    "secretary",
-    "chancellor",
-    "competition",
-    "chief",
-    "executive",
-    "ceo",
-    "cfo",
-    "coo",
-    "cto",
-    "president",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "director",
-    "head",
-    "vice",
-    "officer",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "analyst",
-    "economist",
-    "founder",
-    "co-founder",
-    "general",
-    "counsel",
-    "partner",
-    "manager",
-    "boss",
-    "senior",
-    "managing",
-    "deputy",
-    "financial",
-    "operating",
-    "technology",
-    "technical",
-    "marketing",
-    "investment",
-    "strategy",
-    "product",
-    "information",
-    "commercial",
-]);
+static ROLE_TITLES: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("role-titles.txt"));
 
 /// Kinds that coordinate in one list: the same, or organisations with products
 /// (`competes with Google's Gemini and Anthropic`).
@@ -739,12 +510,13 @@ impl<'a> Sent<'a> {
         // The key of a token as written rules most out unread: an ASCII
         // token whose lowercase form is a cue has a key of the cue in some
         // case. (Unicode lowercasing can change a non-ASCII token more.)
-        static CUE_KEYS_ANY_CASE: KeyFilter = KeyFilter::of_any_case(&[VERB_CUE_WORDS]);
+        static CUE_KEYS_ANY_CASE: LazyLock<KeyFilter> =
+            LazyLock::new(|| KeyFilter::of_any_case(&[VERB_CUES.words()]));
+        let (cue_keys, cues) = (&*CUE_KEYS_ANY_CASE, &*VERB_CUES);
         let tokens = &self.doc.tokens[self.t0..self.t0 + self.n];
         (from..self.n).find(|&i| {
             let t = &tokens[i];
-            (t.shape.non_ascii() || CUE_KEYS_ANY_CASE.may_contain(t.word_key))
-                && VERB_CUES.contains(self.w(i))
+            (t.shape.non_ascii() || cue_keys.may_contain(t.word_key)) && cues.contains(self.w(i))
         })
     }
 
@@ -785,76 +557,18 @@ impl MentionCounts<'_> {
 
 /// Heads of the names of authorities: regulators, ministries, courts,
 /// agencies (`Federal Financial Supervisory Authority`, `European Commission`).
-static AUTHORITY_HEADS: WordList = WordList::new(&[
-    "Commission",
-    "Authority",
-    "Agency",
-    "Administration",
-    "Bureau",
-    "Ministry",
-    "Department",
-    "Office",
-    "Board",
-    "Council",
-    "Court",
-    "Regulator",
-    "Directorate",
-    "Inspectorate",
-    "Tribunal",
-    "Supervisor",
-    "Service",
-    "Prosecutor",
-    "Prosecutors",
-    "Commissioner",
-    "Watchdog",
-    "Treasury",
-    "Cartel",
-    "Kartellamt",
-    "Bundeskartellamt",
-]);
+static AUTHORITY_HEADS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("authority-heads.txt"));
 
 /// Words that refer back to an authority the article names (`the regulator`,
 /// `Korean regulators`, `the watchdog`).
-static AUTHORITY_REFERENCES: WordList = WordList::new(&[
-    "regulator",
-    "regulators",
-    "watchdog",
-    "watchdogs",
-    "commission",
-    "authority",
-    "authorities",
-    "agency",
-    "ministry",
-    "prosecutors",
-    "supervisor",
-    "court",
-]);
+static AUTHORITY_REFERENCES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("authority-references.txt"));
 
 /// Words that refer back to a company the article names (`the company`,
 /// `the carmaker`, `the lender`).
-static COMPANY_REFERENCES: WordList = WordList::new(&[
-    "company",
-    "firm",
-    "group",
-    "carmaker",
-    "automaker",
-    "bank",
-    "lender",
-    "insurer",
-    "retailer",
-    "startup",
-    "start-up",
-    "giant",
-    "conglomerate",
-    "chipmaker",
-    "airline",
-    "manufacturer",
-    "operator",
-    "platform",
-    "insurer",
-    "miner",
-    "producer",
-]);
+static COMPANY_REFERENCES: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("company-references.txt"));
 
 /// Whether an organisation's name is an authority's (its last word is one of
 /// [`AUTHORITY_HEADS`], or `of` follows one: `Ministry of Finance`).
@@ -1288,30 +1002,7 @@ fn sentence_relations(
             while k < i + 6
                 && (s.is_lower_word(k) || s.w(k) == "-")
                 && s.mention_at(k).is_none()
-                && !matches!(
-                    s.w(k),
-                    "that"
-                        | "which"
-                        | "who"
-                        | "to"
-                        | "from"
-                        | "with"
-                        | "after"
-                        | "before"
-                        | "by"
-                        | "for"
-                        | "of"
-                        | "in"
-                        | "on"
-                        | "at"
-                        | "and"
-                        | "or"
-                        | "as"
-                        | "than"
-                        | "while"
-                        | "when"
-                        | "if"
-                )
+                && !ITS_PHRASE_ENDS.contains(s.w(k))
             {
                 k += 1;
             }
@@ -1354,35 +1045,8 @@ fn sentence_relations(
             if let (Some(y), Some(owner)) = (
                 s.mention_at(k),
                 s.clause_subject_before(i).or_else(|| s.subject_org()),
-            ) && !(i + 1..k).any(|j| {
-                matches!(
-                    s.w(j),
-                    "rival"
-                        | "rivals"
-                        | "competitor"
-                        | "competitors"
-                        | "partner"
-                        | "partners"
-                        | "investors"
-                        | "backers"
-                        | "shareholders"
-                        | "investor"
-                        | "backer"
-                        | "shareholder"
-                        | "owner"
-                        | "parent"
-                        | "include"
-                        | "includes"
-                        | "founder"
-                        | "stake"
-                        | "acquisition"
-                        | "purchase"
-                        | "takeover"
-                        | "bid"
-                        | "offer"
-                        | "deal"
-                )
-            }) {
+            ) && !(i + 1..k).any(|j| NOT_OWNED_AFTER_ITS.contains(s.w(j)))
+            {
                 for t in s.list_from(y) {
                     push(Owns, ent(owner), ent(t), "its-possessive");
                 }

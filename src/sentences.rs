@@ -15,6 +15,8 @@
 //! Sentence spans run from the first to the last token; a piece without any
 //! word or number (a stray `.`) is merged into the sentence before it.
 
+use std::sync::LazyLock;
+
 use crate::document::{Document, Span, TokenKind};
 use crate::lexicon::WordList;
 use crate::stage::Stage;
@@ -24,64 +26,15 @@ use crate::stage::Stage;
 pub struct SentenceSplitter;
 
 /// Abbreviations after which a `.` never ends a sentence.
-static NEVER_FINAL: WordList = WordList::new(&[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Rev",
-    "St", "Mt", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
-    "Dec", "No", "Nos", "vs", "v", "e.g", "i.e", "etc", "approx", "est", "Fig", "Vol", "Art",
-    "Sec", "Pres", "Supt", "Messrs", "Hon",
-]);
+static NEVER_FINAL: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("abbreviations-never-final.txt"));
 
 /// Abbreviations that may end a sentence when a typical opener follows.
-static MAYBE_FINAL: WordList = WordList::new(&[
-    "Inc", "Ltd", "Co", "Corp", "LLC", "Plc", "plc", "Bhd", "AG", "SA", "NV", "U.S", "U.K", "U.N",
-    "E.U", "Jr", "Sr", "Bros", "a.m", "p.m",
-]);
+static MAYBE_FINAL: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("abbreviations-maybe-final.txt"));
 
 /// Words that typically open a sentence; after `Inc.` or `U.S.` they signal a boundary.
-static OPENERS: WordList = WordList::new(&[
-    "The",
-    "A",
-    "An",
-    "It",
-    "Its",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "But",
-    "And",
-    "In",
-    "On",
-    "At",
-    "As",
-    "If",
-    "When",
-    "While",
-    "Meanwhile",
-    "However",
-    "Shares",
-    "Analysts",
-    "There",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "After",
-    "Before",
-    "Since",
-    "Last",
-    "Earlier",
-    "Later",
-    "According",
-    "Still",
-    "Also",
-    "Both",
-]);
+static OPENERS: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("sentence-openers.txt"));
 
 fn is_closer(s: &str) -> bool {
     matches!(s, "\"" | "'" | "”" | "’" | ")" | "]" | "»")

@@ -25,44 +25,8 @@ use crate::lexicon::{
 };
 
 /// Words inside a title chain (`Chief Financial Officer`, `chief operating officer`).
-static TITLE_WORDS: WordList = WordList::new(&[
-    "executive",
-    "officer",
-    "Executive",
-    "Officer",
-    "Financial",
-    "financial",
-    "Operating",
-    "operating",
-    "Technology",
-    "technology",
-    "Technical",
-    "technical",
-    "Marketing",
-    "marketing",
-    "Investment",
-    "investment",
-    "Strategy",
-    "strategy",
-    "Product",
-    "product",
-    "Information",
-    "information",
-    "Commercial",
-    "commercial",
-    "Scientist",
-    "scientist",
-    "General",
-    "general",
-    "Managing",
-    "managing",
-    "Partner",
-    "partner",
-    "Counsel",
-    "counsel",
-    "Senior",
-    "senior",
-]);
+static TITLE_WORDS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("title-chain-words.txt"));
 
 const DOMAIN_TLDS: &[&str] = &["com", "cn", "net", "org", "io", "hk", "co", "tv"];
 /// The cues of `founded by` (`co-founded` is three tokens, the last one

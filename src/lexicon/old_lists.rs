@@ -63,3 +63,93 @@ fn legal_suffixes_are_as_they_were() {
     // `ABBREVIATED_HEADS` in src/entities/fallback.rs.
     assert_eq!(set(legal.abbreviated.words()), set(&["Inc", "Ltd", "Co", "Corp"]));
 }
+
+#[test]
+fn title_words_is_as_it_was() {
+    check("title-chain-words.txt", &["executive", "officer", "Executive", "Officer", "Financial", "financial", "Operating", "operating", "Technology", "technology", "Technical", "technical", "Marketing", "marketing", "Investment", "investment", "Strategy", "strategy", "Product", "product", "Information", "information", "Commercial", "commercial", "Scientist", "scientist", "General", "general", "Managing", "managing", "Partner", "partner", "Counsel", "counsel", "Senior", "senior"]);
+}
+
+#[test]
+fn blockers_is_as_it_was() {
+    check("relation-blockers.txt", &["not", "n't", "never", "no", "denied", "denies", "deny", "denying", "rumored", "rumoured", "rumors", "rumours", "vowed", "vows", "plans", "plan", "planned", "planning", "may", "might", "could", "would", "considering", "considered", "mulling", "intends", "intend", "threatened", "threatens", "threaten", "seeks", "seeking", "sought", "proposed", "wants", "hopes", "attempt", "failed", "refused", "cannot", "unable", "if", "whether", "countersue", "will", "'ll", "agreed", "agrees", "pending", "abandoned", "scrapped", "potential", "possible"]);
+}
+
+#[test]
+fn adverbial_openers_is_as_it_was() {
+    check("adverbial-openers.txt", &["apart", "while", "unlike", "after", "before", "despite", "although", "though", "as", "in", "with", "since", "when", "under", "besides", "beyond", "like", "following", "amid", "according", "until", "for", "during", "if", "once", "because", "aside", "on", "at", "by"]);
+}
+
+#[test]
+fn verb_cue_words_is_as_it_was() {
+    check("relation-verb-cues.txt", &["its", "founded", "co-founded", "cofounded", "started", "established", "invested", "invests", "invest", "backer", "backers", "investor", "shareholder", "stake", "backed", "owned", "controlled", "owns", "acquired", "acquires", "acquisition", "acquisitions", "purchase", "takeover", "buyout", "investors", "led", "raised", "raises", "working", "worked", "works", "headquartered", "based", "bought", "buys", "purchased", "compete", "competes", "competed", "competing", "vies", "vie", "competition", "rivals", "competitors", "fined", "fines", "fining", "fine", "penalty", "hit", "levied", "imposed", "slapped", "issued", "handed", "sued", "sues", "suing", "sue", "lawsuit", "suit", "complaint", "blocked", "banned", "barred", "blocks", "bans", "bars", "block", "ban", "blocking", "restricting", "restricted", "prevented", "preventing", "prevents", "prevent", "stopped", "stopping", "barring", "cannot", "can't", "can"]);
+}
+
+#[test]
+fn clause_verbs_is_as_it_was() {
+    check("clause-verbs.txt", &["could", "would", "will", "can", "may", "might", "should", "must", "has", "have", "had", "is", "was", "are", "were", "said", "says", "plans", "owns", "runs", "operates", "also", "launched", "makes", "sells", "offers", "opened", "uses", "wants", "aims", "hopes", "expects"]);
+}
+
+#[test]
+fn role_titles_is_as_it_was() {
+    check("role-titles.txt", &["chief", "executive", "ceo", "cfo", "coo", "cto", "president", "chairman", "chairwoman", "chair", "director", "head", "vice", "officer", "spokesperson", "spokesman", "spokeswoman", "analyst", "economist", "founder", "co-founder", "general", "counsel", "partner", "manager", "boss", "senior", "managing", "deputy", "financial", "operating", "technology", "technical", "marketing", "investment", "strategy", "product", "information", "commercial"]);
+}
+
+#[test]
+fn auxiliaries_is_as_it_was() {
+    check("auxiliaries.txt", &["had", "has", "have", "was", "were", "is", "are", "been", "be", "also", "reportedly", "previously", "already", "recently", "then", "later", "once", "allegedly"]);
+}
+
+#[test]
+fn authority_heads_is_as_it_was() {
+    check("authority-heads.txt", &["Commission", "Authority", "Agency", "Administration", "Bureau", "Ministry", "Department", "Office", "Board", "Council", "Court", "Regulator", "Directorate", "Inspectorate", "Tribunal", "Supervisor", "Service", "Prosecutor", "Prosecutors", "Commissioner", "Watchdog", "Treasury", "Cartel", "Kartellamt", "Bundeskartellamt"]);
+}
+
+#[test]
+fn authority_references_is_as_it_was() {
+    check("authority-references.txt", &["regulator", "regulators", "watchdog", "watchdogs", "commission", "authority", "authorities", "agency", "ministry", "prosecutors", "supervisor", "court"]);
+}
+
+#[test]
+fn company_references_is_as_it_was() {
+    check("company-references.txt", &["company", "firm", "group", "carmaker", "automaker", "bank", "lender", "insurer", "retailer", "startup", "start-up", "giant", "conglomerate", "chipmaker", "airline", "manufacturer", "operator", "platform", "insurer", "miner", "producer"]);
+}
+
+#[test]
+fn other_start_words_is_as_it_was() {
+    check("date-start-words.txt", &["Early", "early", "Mid", "mid", "Late", "late", "first", "second", "third", "fourth", "Next", "next", "Past", "past", "Last", "last", "Previous", "previous", "Coming", "coming", "First", "Earlier", "earlier", "Later", "later", "This", "this", "year", "month", "week", "day", "Today", "today", "Yesterday", "yesterday", "Tomorrow", "tomorrow", "fiscal", "Fiscal", "FY", "H1", "H2", "spring", "Spring", "summer", "Summer", "autumn", "Autumn", "fall", "Fall", "winter", "Winter"]);
+}
+
+#[test]
+fn date_prepositions_is_as_it_was() {
+    check("date-prepositions.txt", &["in", "since", "by", "until", "till", "from", "during", "before", "after", "of", "through", "to", "and", "or", "between", "early", "late", "mid", "end", "year", "fiscal", "spring", "summer", "autumn", "fall", "winter", "beginning", "start", "on", "for", "last", "next", "this", "In", "Since", "By", "Until", "From", "During", "Before", "After", "Through", "Between", "Early", "Late", "Mid", "Last", "Next", "This", "of", "around", "about", "circa"]);
+}
+
+#[test]
+fn future_cues_is_as_it_was() {
+    check("future-cues.txt", &["will", "would", "'ll", "’ll", "shall", "plans", "plan", "planned", "planning", "expected", "expects", "scheduled", "upcoming", "going", "set", "aims", "intends", "due", "next", "Will"]);
+}
+
+#[test]
+fn never_final_is_as_it_was() {
+    check("abbreviations-never-final.txt", &["Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Rev", "St", "Mt", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "vs", "v", "e.g", "i.e", "etc", "approx", "est", "Fig", "Vol", "Art", "Sec", "Pres", "Supt", "Messrs", "Hon"]);
+}
+
+#[test]
+fn maybe_final_is_as_it_was() {
+    check("abbreviations-maybe-final.txt", &["Inc", "Ltd", "Co", "Corp", "LLC", "Plc", "plc", "Bhd", "AG", "SA", "NV", "U.S", "U.K", "U.N", "E.U", "Jr", "Sr", "Bros", "a.m", "p.m"]);
+}
+
+#[test]
+fn openers_is_as_it_was() {
+    check("sentence-openers.txt", &["The", "A", "An", "It", "Its", "He", "She", "They", "We", "I", "This", "That", "These", "Those", "But", "And", "In", "On", "At", "As", "If", "When", "While", "Meanwhile", "However", "Shares", "Analysts", "There", "His", "Her", "Their", "Our", "After", "Before", "Since", "Last", "Earlier", "Later", "According", "Still", "Also", "Both"]);
+}
+
+#[test]
+fn its_phrase_ends_is_as_it_was() {
+    check("its-phrase-ends.txt", &["that", "which", "who", "to", "from", "with", "after", "before", "by", "for", "of", "in", "on", "at", "and", "or", "as", "than", "while", "when", "if"]);
+}
+
+#[test]
+fn not_owned_after_its_is_as_it_was() {
+    check("not-owned-after-its.txt", &["rival", "rivals", "competitor", "competitors", "partner", "partners", "investors", "backers", "shareholders", "investor", "backer", "shareholder", "owner", "parent", "include", "includes", "founder", "stake", "acquisition", "purchase", "takeover", "bid", "offer", "deal"]);
+}
