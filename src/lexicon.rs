@@ -577,9 +577,6 @@ pub(crate) static GIVEN_NAMES: LazyLock<WordList> =
     LazyLock::new(|| WordList::builtin("given-names.txt"));
 
 #[cfg(test)]
-mod old_lists;
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
