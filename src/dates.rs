@@ -410,9 +410,10 @@ fn future_tense(doc: &Document, span: Span) -> bool {
     if let Some(comma) = doc.text[start..span.start].rfind([',', ';']) {
         start += comma + 1;
     }
+    let cues = &*FUTURE_CUES;
     doc.text[start..span.start]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .any(|w| FUTURE_CUES.contains(w))
+        .any(|w| cues.contains(w))
 }
 
 struct Resolver<'a> {

@@ -438,8 +438,8 @@ impl<'a> Sent<'a> {
     /// it, or, when a pronoun stands right before the verb (`it had fined`), the
     /// sentence subject if that comes before the pronoun (else nobody).
     fn agent_before(&self, i: usize) -> Option<usize> {
-        let mut k = i;
-        while k > 0 && AUXILIARIES.contains(self.w(k - 1)) {
+        let (mut k, auxiliaries) = (i, &*AUXILIARIES);
+        while k > 0 && auxiliaries.contains(self.w(k - 1)) {
             k -= 1;
         }
         if k > 0 && matches!(self.w(k - 1), "it" | "they" | "he" | "she") {
@@ -496,8 +496,9 @@ impl<'a> Sent<'a> {
 
     /// A blocker word within the `before` tokens before `i`.
     fn negated(&self, i: usize, before: usize) -> bool {
+        let blockers = &*BLOCKERS;
         (i.saturating_sub(before)..i).any(|k| {
-            BLOCKERS.contains(self.w(k)) || self.w(k) == "t" && self.w(k.wrapping_sub(1)) == "'"
+            blockers.contains(self.w(k)) || self.w(k) == "t" && self.w(k.wrapping_sub(1)) == "'"
         })
     }
 
@@ -600,23 +601,26 @@ impl Context<'_> {
     /// `the regulator` / `the company` kind of phrase, resolved to an
     /// authority or a company named earlier in the sentence, else before it.
     fn described_before(&self, s: &Sent, i: usize) -> Option<usize> {
-        let k = (0..i).rev().take(12).find(|&k| {
-            AUTHORITY_REFERENCES.contains(s.w(k)) || COMPANY_REFERENCES.contains(s.w(k))
-        })?;
+        let (authorities, companies) = (&*AUTHORITY_REFERENCES, &*COMPANY_REFERENCES);
+        let k = (0..i)
+            .rev()
+            .take(12)
+            .find(|&k| authorities.contains(s.w(k)) || companies.contains(s.w(k)))?;
         // A description, not part of a name: lowercase, after `the`/`its` or plural.
         let definite = k > 0 && matches!(s.w(k - 1), "the" | "this" | "that");
         if !s.is_lower_word(k) || !(definite || s.w(k).ends_with('s')) {
             return None;
         }
         // Nothing between it and the verb but auxiliaries, `said`, `it`.
+        let auxiliaries = &*AUXILIARIES;
         let clean = (k + 1..i).all(|j| {
-            AUXILIARIES.contains(s.w(j))
+            auxiliaries.contains(s.w(j))
                 || matches!(s.w(j), "said" | "says" | "it" | "that" | "they")
         });
         if !clean {
             return None;
         }
-        let authority = AUTHORITY_REFERENCES.contains(s.w(k));
+        let authority = authorities.contains(s.w(k));
         let in_sentence =
             s.ms.iter()
                 .filter(|m| m.b <= k && m.kind == EntityType::Org)
@@ -656,6 +660,8 @@ fn sentence_relations(
     ctx: Context,
     out: &mut Vec<Found>,
 ) {
+    let role_titles = &*ROLE_TITLES;
+    let (phrase_ends, not_owned) = (&*ITS_PHRASE_ENDS, &*NOT_OWNED_AFTER_ITS);
     use EntityType::*;
     use RelationType::*;
     let ent = |m: usize| s.ms[m].ent;
@@ -670,7 +676,7 @@ fn sentence_relations(
             let mut i = after + p;
             let mut gap = 0;
             while gap < 6
-                && (s.is_lower_word(i) || s.w(i) == "-" || ROLE_TITLES.contains(s.w(i)))
+                && (s.is_lower_word(i) || s.w(i) == "-" || role_titles.contains(s.w(i)))
                 && s.mention_at(i).is_none()
             {
                 i += 1;
@@ -685,7 +691,7 @@ fn sentence_relations(
                 let is_rival = (after + p..i)
                     .any(|k| matches!(s.w(k), "rival" | "rivals" | "competitor" | "competitors"));
                 let has_role = (after + p..i)
-                    .any(|k| ROLE_TITLES.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
+                    .any(|k| role_titles.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
                 let is_investor =
                     (after + p..i).any(|k| matches!(s.w(k), "investor" | "backer" | "shareholder"));
                 // `Arm's Japanese parent SoftBank`
@@ -710,7 +716,7 @@ fn sentence_relations(
                     } else if is_rival {
                         push(CompetesWith, ent(mi), ent(t), "rival-premodifier");
                     } else if s.ms[t].kind == Person {
-                        if (after + p..i).any(|k| ROLE_TITLES.contains(s.w(k))) {
+                        if (after + p..i).any(|k| role_titles.contains(s.w(k))) {
                             push(WorksFor, ent(t), ent(mi), "org-title-person");
                         }
                     } else {
@@ -781,15 +787,15 @@ fn sentence_relations(
             push(FoundedBy, ent(mi), ent(y), "founder-of");
         }
         // X chief executive|president Y
-        if ROLE_TITLES.contains(s.w(after)) && m.kind == Org {
+        if role_titles.contains(s.w(after)) && m.kind == Org {
             let mut i = after;
-            while i < s.n && (ROLE_TITLES.contains(s.w(i)) || s.w(i) == "and") {
+            while i < s.n && (role_titles.contains(s.w(i)) || s.w(i) == "and") {
                 i += 1;
             }
             if let Some(y) = s.mention_at(i).filter(|&y| s.ms[y].kind == Person) {
                 let founder = (after..i).any(|k| FOUNDER_WORDS.contains(s.w(k)));
                 let role = (after..i)
-                    .any(|k| ROLE_TITLES.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
+                    .any(|k| role_titles.contains(s.w(k)) && !FOUNDER_WORDS.contains(s.w(k)));
                 if founder {
                     push(FoundedBy, ent(mi), ent(y), "founder-of");
                 }
@@ -874,7 +880,7 @@ fn sentence_relations(
             // A role other than founder (`founder and chief executive of`
             // gives both relations, SPEC §6; `founder of` alone is founded_by).
             let has_role = (after + 1..end).any(|k| {
-                (PERSON_ROLES.contains(s.raw(k)) || ROLE_TITLES.contains(s.w(k)))
+                (PERSON_ROLES.contains(s.raw(k)) || role_titles.contains(s.w(k)))
                     && !FOUNDER_WORDS.contains(s.w(k))
             });
             let founder = false;
@@ -956,7 +962,7 @@ fn sentence_relations(
                 i += 1;
             }
             let start = i;
-            while i < start + 5 && ROLE_TITLES.contains(s.w(i)) {
+            while i < start + 5 && role_titles.contains(s.w(i)) {
                 i += 1;
             }
             if i > start
@@ -1002,7 +1008,7 @@ fn sentence_relations(
             while k < i + 6
                 && (s.is_lower_word(k) || s.w(k) == "-")
                 && s.mention_at(k).is_none()
-                && !ITS_PHRASE_ENDS.contains(s.w(k))
+                && !phrase_ends.contains(s.w(k))
             {
                 k += 1;
             }
@@ -1045,7 +1051,7 @@ fn sentence_relations(
             if let (Some(y), Some(owner)) = (
                 s.mention_at(k),
                 s.clause_subject_before(i).or_else(|| s.subject_org()),
-            ) && !(i + 1..k).any(|j| NOT_OWNED_AFTER_ITS.contains(s.w(j)))
+            ) && !(i + 1..k).any(|j| not_owned.contains(s.w(j)))
             {
                 for t in s.list_from(y) {
                     push(Owns, ent(owner), ent(t), "its-possessive");

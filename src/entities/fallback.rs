@@ -187,6 +187,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
     // Rules over capitalised runs, which start at a capitalised word not
     // joined to a capitalised word before it.
     let capitalised = tokens_where(&doc.tokens, capitalised_word);
+    let non_name = &*NON_NAME_WORDS;
     let mut from = 0;
     for i in capitalised {
         if i < from || (i > 0 && v.is_cap(i - 1) && v.joined(i - 1)) {
@@ -195,9 +196,7 @@ pub(crate) fn candidates(doc: &Document, out: &mut Vec<Candidate>) {
         // Skip words that never begin a name.
         let mut start = i;
         let end = cap_run(&v, i);
-        while start < end
-            && (v.in_list(start, &NON_NAME_WORDS) || v.in_list(start, &NAME_CONNECTORS))
-        {
+        while start < end && (v.in_list(start, non_name) || v.in_list(start, &NAME_CONNECTORS)) {
             start += 1;
         }
         if start < end && v.is_cap(start) {
@@ -223,19 +222,20 @@ pub(crate) fn is_org_descriptor(word: &str) -> bool {
 /// run must not open its sentence with nothing before it (`Bank` there is
 /// no name), and none of its words may be a word that never begins a name.
 fn org_descriptor(v: &View, start: usize, end: usize) -> bool {
-    if end - start > 4 || (start..end).any(|k| v.in_list(k, &NON_NAME_WORDS)) {
+    let (non_name, descriptors) = (&*NON_NAME_WORDS, &*ORG_DESCRIPTORS);
+    if end - start > 4 || (start..end).any(|k| v.in_list(k, non_name)) {
         return false;
     }
     let lower_before = start > 0
         && v.doc.tokens[start - 1].shape.lower_initial()
         && v.joined(start - 1)
-        && v.in_list(start - 1, &ORG_DESCRIPTORS);
+        && v.in_list(start - 1, descriptors);
     // `, a|an|the [lowercase words] <descriptor>` after the run.
     let apposition = v.is(end, ",")
         && v.lower_is(end + 1, &["a", "an", "the"])
         && (end + 2..(end + 8).min(v.len()))
             .take_while(|&k| v.doc.tokens[k].shape.lower_initial() || v.is(k, "-"))
-            .any(|k| v.in_list(k, &ORG_DESCRIPTORS));
+            .any(|k| v.in_list(k, descriptors));
     lower_before || apposition
 }
 
@@ -249,7 +249,8 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         return;
     }
     // org-head: the last corporate/institutional word of the run ends the name.
-    if let Some(k) = (start + 1..end).rev().find(|&k| v.in_list(k, &ORG_HEADS))
+    let heads = &*ORG_HEADS;
+    if let Some(k) = (start + 1..end).rev().find(|&k| v.in_list(k, heads))
         && !v.in_list(k - 1, &NAME_CONNECTORS)
     {
         let mut stop = v.span(k).end;
@@ -300,12 +301,9 @@ fn org_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
 
 /// A run of 2–3 plain capitalised words (no connectors, no heads) from `start`.
 fn name_words(v: &View, start: usize, end: usize) -> Option<usize> {
+    let (heads, non_name) = (&*ORG_HEADS, &*NON_NAME_WORDS);
     let mut j = start;
-    while j < end
-        && j - start < 3
-        && v.is_cap(j)
-        && !v.in_list(j, &ORG_HEADS)
-        && !v.in_list(j, &NON_NAME_WORDS)
+    while j < end && j - start < 3 && v.is_cap(j) && !v.in_list(j, heads) && !v.in_list(j, non_name)
     {
         j += 1;
     }
@@ -326,11 +324,12 @@ fn person_rules(v: &View, start: usize, end: usize, out: &mut Vec<Candidate>) {
         if v.lower_is(k, &["a", "an", "the"]) {
             k += 1;
         }
+        let roles = &*PERSON_ROLES;
         for m in k..(k + 5).min(v.len()) {
             if v.doc.tokens[m].kind == TokenKind::Punct && !v.is(m, "-") {
                 break;
             }
-            if v.in_list(m, &PERSON_ROLES) {
+            if v.in_list(m, roles) {
                 push(out, v.doc, span, EntityType::Person);
                 return;
             }
@@ -409,13 +408,14 @@ fn byline(v: &View, by: usize, out: &mut Vec<Candidate>) {
     }
     // A list: names of two or three capitalised words joined by `,`, `and`,
     // `&` (read word by word: a run would take `A and B` as one).
+    let non_name = &*NON_NAME_WORDS;
     let mut i = by + 1;
     loop {
         let mut stop = i;
         while stop < i + 3
             && v.is_cap(stop)
             && (stop == i || v.joined(stop - 1))
-            && !v.in_list(stop, &NON_NAME_WORDS)
+            && !v.in_list(stop, non_name)
         {
             stop += 1;
         }
