@@ -932,7 +932,7 @@ fn sentence_relations(
         // article, is about.
         if m.kind == Person {
             let mut k = m.a;
-            while k > 0 && (ROLE_TITLES.contains(s.w(k - 1)) || (k < m.a && s.w(k - 1) == "and")) {
+            while k > 0 && (role_titles.contains(s.w(k - 1)) || (k < m.a && s.w(k - 1) == "and")) {
                 k -= 1;
             }
             let executive = (k..m.a).any(|j| {
