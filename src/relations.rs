@@ -292,14 +292,13 @@ impl<'a> Sent<'a> {
         words.iter().enumerate().all(|(k, w)| self.w(i + k) == *w)
     }
 
-    /// The word at `i` and how many tokens it spans, reading a hyphenated
-    /// `co-founder` (three tokens) as one word.
-    fn word_at(&self, i: usize) -> (String, usize) {
-        if self.w(i + 1) == "-" && i + 2 < self.n && self.is_lower_word(i + 2) && self.w(i) == "co"
-        {
-            (format!("co-{}", self.w(i + 2)), 3)
-        } else {
-            (self.w(i).to_string(), 1)
+    /// How many tokens a `founder` word at `i` spans: one for `founder` and
+    /// `cofounder`, three for `co-founder` (`co`, `-`, `founder`); 0 for none.
+    fn founder_word_at(&self, i: usize) -> usize {
+        match self.w(i) {
+            "founder" | "cofounder" => 1,
+            "co" if self.w(i + 1) == "-" && self.w(i + 2) == "founder" => 3,
+            _ => 0,
         }
     }
 
@@ -780,8 +779,8 @@ fn sentence_relations(
             push(AffiliateOf, ent(y), ent(mi), "affiliate");
         }
         // X founder|co-founder Y
-        let (word, len) = s.word_at(after);
-        if matches!(word.as_str(), "founder" | "co-founder" | "cofounder")
+        let len = s.founder_word_at(after);
+        if len > 0
             && let Some(y) = s.mention_at(after + len)
         {
             push(FoundedBy, ent(mi), ent(y), "founder-of");
