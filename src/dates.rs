@@ -267,7 +267,7 @@ static DATE_PREPOSITIONS: LazyLock<WordList> =
 
 static FUTURE_CUES: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("future-cues.txt"));
 
-fn month_number(s: &str) -> Option<u32> {
+pub(crate) fn month_number(s: &str) -> Option<u32> {
     let key = s.trim_end_matches('.').to_ascii_lowercase();
     let k = key.get(..3)?;
     Some(match k {

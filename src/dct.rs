@@ -84,14 +84,9 @@ pub fn find_dateline(text: &str) -> Option<NaiveDate> {
         (None, Some(m)) => (m, c.name("d2")?, c.name("y2")?),
         (None, None) => return None,
     };
-    let month = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|k| m.as_str().to_ascii_lowercase().starts_with(k))?;
     NaiveDate::from_ymd_opt(
         y.as_str().parse().ok()?,
-        month as u32 + 1,
+        crate::dates::month_number(m.as_str())?,
         d.as_str().parse().ok()?,
     )
 }

@@ -658,29 +658,24 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
     let report = newsie::gazetteer::check(&files, &context);
     let mut out = std::io::stdout().lock();
     let mut total = [0usize; 4];
+    // Entities per type, in the order of `CheckReport::counts`.
+    let by_type = |c: &[usize; 4]| {
+        format!(
+            "{} entities (PERSON {}, ORG {}, GPE {}, PRODUCT {})",
+            c.iter().sum::<usize>(),
+            c[0],
+            c[1],
+            c[2],
+            c[3]
+        )
+    };
     for (name, counts) in &report.counts {
-        writeln!(
-            out,
-            "{name}: {} entities (PERSON {}, ORG {}, GPE {}, PRODUCT {})",
-            counts.iter().sum::<usize>(),
-            counts[0],
-            counts[1],
-            counts[2],
-            counts[3]
-        )?;
+        writeln!(out, "{name}: {}", by_type(counts))?;
         for (t, c) in total.iter_mut().zip(counts) {
             *t += c;
         }
     }
-    writeln!(
-        out,
-        "total: {} entities (PERSON {}, ORG {}, GPE {}, PRODUCT {})",
-        total.iter().sum::<usize>(),
-        total[0],
-        total[1],
-        total[2],
-        total[3]
-    )?;
+    writeln!(out, "total: {}", by_type(&total))?;
     writeln!(out, "\nerrors: {}", report.errors.len())?;
     for e in &report.errors {
         writeln!(out, "  {}: {}", e.origin, e.message)?;

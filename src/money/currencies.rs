@@ -230,10 +230,7 @@ impl CurrencyTable {
     /// byte `at` of `text`: for a sign the document decides, the code whose
     /// cue occurs last in the 2,000 bytes before it, else the default.
     pub(crate) fn currency_of(&self, matched: &str, text: &str, at: usize) -> Option<&'static str> {
-        let form = match self.by_form.get(matched) {
-            Some(&i) => &self.forms[i],
-            None => &self.forms[*self.by_form.get(&collapse_spaces(matched))?],
-        };
+        let form = &self.forms[self.form_index(matched)?];
         if form.codes.len() == 1 {
             return Some(form.codes[0]);
         }
@@ -264,7 +261,7 @@ impl CurrencyTable {
         at: usize,
         named: &[(usize, &str)],
     ) -> Option<&'static str> {
-        let f = &self.forms[*self.by_form.get(form)?];
+        let f = &self.forms[self.form_index(form)?];
         let mut from = at.saturating_sub(2000);
         while !text.is_char_boundary(from) {
             from += 1;
@@ -291,11 +288,16 @@ impl CurrencyTable {
 
     /// The place of a form as matched.
     pub(crate) fn place_of(&self, matched: &str) -> Option<Place> {
-        let i = match self.by_form.get(matched) {
-            Some(&i) => i,
-            None => *self.by_form.get(&collapse_spaces(matched))?,
-        };
-        Some(self.forms[i].place)
+        Some(self.forms[self.form_index(matched)?].place)
+    }
+
+    /// The index in `forms` of a form as matched: as written, else with its
+    /// whitespace runs collapsed (`US  dollars`), as the keys are stored.
+    fn form_index(&self, matched: &str) -> Option<usize> {
+        match self.by_form.get(matched) {
+            Some(&i) => Some(i),
+            None => self.by_form.get(&collapse_spaces(matched)).copied(),
+        }
     }
 }
 
