@@ -291,7 +291,6 @@ pub(crate) const BUILTIN_WORD_LISTS: &[(&str, &str)] = &[
     lexicon_file!("relation-blockers.txt"),
     lexicon_file!("adverbial-openers.txt"),
     lexicon_file!("auxiliaries.txt"),
-    lexicon_file!("relation-verb-cues.txt"),
     lexicon_file!("clause-verbs.txt"),
     lexicon_file!("role-titles.txt"),
     lexicon_file!("authority-heads.txt"),
