@@ -31,11 +31,12 @@ pub enum GazetteerError {
 
 /// A lexicon file (word lists, the currency table) is malformed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-#[error("{origin}:{line}: {message}")]
+#[error("{origin}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
 pub struct LexiconError {
-    /// The file (or built-in name).
+    /// The file (or built-in name), or a `--lexicon` directory.
     pub origin: String,
-    /// 1-based line number.
+    /// 1-based line number; 0 when the error is not on a line (a file that
+    /// cannot be read, a file name no lexicon file has).
     pub line: usize,
     /// What is wrong.
     pub message: String,

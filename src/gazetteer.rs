@@ -205,7 +205,8 @@ pub(crate) const COMMON_WORDS: &str = include_str!("../lexicon/common-words.txt"
 /// (the built-in lists, for clashes and `hq=` ids; pass an empty gazetteer
 /// to check the files alone). Unlike loading, every problem is reported.
 pub fn check(files: &[(String, String)], context: &Gazetteer) -> CheckReport {
-    let common: HashSet<&str> = COMMON_WORDS
+    let (_, common_words) = crate::lexicon::lexicon_file("common-words.txt", COMMON_WORDS);
+    let common: HashSet<&str> = common_words
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();

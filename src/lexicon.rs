@@ -5,6 +5,8 @@
 //! `gazetteers/`.)
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use crate::document::Token;
@@ -306,16 +308,94 @@ pub(crate) const BUILTIN_WORD_LISTS: &[(&str, &str)] = &[
     lexicon_file!("not-owned-after-its.txt"),
 ];
 
-/// Every built-in word list, parsed once: `(file name, words)`.
+/// Every word list, parsed once: `(file name, words)`.
 type ParsedLists = Vec<(&'static str, &'static [&'static str])>;
 static PARSED_WORD_LISTS: LazyLock<Result<ParsedLists, LexiconError>> = LazyLock::new(|| {
     BUILTIN_WORD_LISTS
         .iter()
-        .map(|&(name, text)| -> Result<_, LexiconError> {
-            Ok((name, &*word_list(name, text)?.leak()))
+        .map(|&(name, builtin)| -> Result<_, LexiconError> {
+            let (origin, text) = lexicon_file(name, builtin);
+            Ok((name, &*word_list_from(&origin, text)?.leak()))
         })
         .collect()
 });
+
+/// Files that replace the built-in lexicon files of the same name
+/// ([`use_lexicon_dir`]): file name → (path, text).
+static REPLACEMENTS: OnceLock<HashMap<String, (String, &'static str)>> = OnceLock::new();
+
+/// Set when a lexicon file is first read: later replacements would be ignored.
+static LEXICON_READ: AtomicBool = AtomicBool::new(false);
+
+/// The names of every lexicon file the pipeline reads.
+fn lexicon_file_names() -> impl Iterator<Item = &'static str> {
+    let currency = crate::money::currencies::FORM_FILES
+        .iter()
+        .chain([&crate::money::currencies::CUE_FILE])
+        .map(|(origin, _)| origin.trim_start_matches("lexicon/"));
+    BUILTIN_WORD_LISTS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(["legal-suffixes.tsv", "common-words.txt"])
+        .chain(currency)
+}
+
+/// The origin (for errors) and text of lexicon file `name`: the user's copy
+/// when [`use_lexicon_dir`] gave one, else the built-in `builtin`.
+pub(crate) fn lexicon_file(name: &str, builtin: &'static str) -> (String, &'static str) {
+    LEXICON_READ.store(true, Ordering::Relaxed);
+    match REPLACEMENTS.get().and_then(|files| files.get(name)) {
+        Some((path, text)) => (path.clone(), text),
+        None => (format!("lexicon/{name}"), builtin),
+    }
+}
+
+/// Reads edited copies of lexicon files from `dir`: each file there named
+/// like a built-in one (`role-titles.txt`, `currencies.tsv` …) replaces it
+/// for the rest of the process; the others stay built in. Call it before the
+/// first pipeline is built (the lexicon is parsed once per process); errors
+/// for a file no lexicon file is named like, an unreadable directory or
+/// file, or a call after the lexicon was read. Returns the names replaced.
+/// Parse errors in the files come when the pipeline is built, naming file
+/// and line.
+pub fn use_lexicon_dir(dir: &Path) -> Result<Vec<String>, LexiconError> {
+    let origin = dir.display().to_string();
+    let err = |message: String| LexiconError::new(&origin, 0, message);
+    if LEXICON_READ.load(Ordering::Relaxed) || REPLACEMENTS.get().is_some() {
+        return Err(err(
+            "the lexicon is already loaded: give the directory before building a pipeline".into(),
+        ));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| err(format!("cannot read: {e}")))?;
+    let known: Vec<&str> = lexicon_file_names().collect();
+    let mut files = HashMap::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| err(format!("cannot read: {e}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        // Hidden files (editor swap files, `.gitkeep`) and notes are not lists.
+        if name.starts_with('.') || name.starts_with("README") || path.is_dir() {
+            continue;
+        }
+        if !known.contains(&name.as_str()) {
+            return Err(LexiconError::new(
+                &path.display().to_string(),
+                0,
+                format!("not a lexicon file (known: {})", known.join(", ")),
+            ));
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            LexiconError::new(&path.display().to_string(), 0, format!("cannot read: {e}"))
+        })?;
+        files.insert(name, (path.display().to_string(), &*text.leak()));
+    }
+    let mut names: Vec<String> = files.keys().cloned().collect();
+    names.sort();
+    REPLACEMENTS
+        .set(files)
+        .map_err(|_| err("a lexicon directory was already given".into()))?;
+    Ok(names)
+}
 
 /// Whether the built-in word lists and legal suffixes load (the pipeline
 /// builder asks before any document is read; the statics built from them
@@ -356,9 +436,14 @@ enum Case {
 /// list spells case ([`Case`]). A word listed twice, also by the case
 /// expansion, is an error naming both lines. `name` is the file's name in
 /// `lexicon/`, for errors.
+#[cfg(test)]
 pub(crate) fn word_list(name: &str, text: &'static str) -> Result<Vec<&'static str>, LexiconError> {
-    let origin = format!("lexicon/{name}");
-    let err = |line: usize, message: String| LexiconError::new(&origin, line, message);
+    word_list_from(&format!("lexicon/{name}"), text)
+}
+
+/// The words of a word-list file (see `word_list`), with `origin` (a path) in errors.
+fn word_list_from(origin: &str, text: &'static str) -> Result<Vec<&'static str>, LexiconError> {
+    let err = |line: usize, message: String| LexiconError::new(origin, line, message);
     let mut case = Case::Exact;
     let mut case_line: Option<usize> = None;
     let mut words: Vec<&'static str> = Vec::new();
@@ -451,10 +536,11 @@ pub(crate) struct LegalSuffixes {
 
 /// `lexicon/legal-suffixes.tsv`, parsed once; [`check`] reports its errors.
 static LEGAL_SUFFIXES: LazyLock<Result<LegalSuffixes, LexiconError>> = LazyLock::new(|| {
-    legal_suffixes_of(
-        "lexicon/legal-suffixes.tsv",
+    let (origin, text) = lexicon_file(
+        "legal-suffixes.tsv",
         include_str!("../lexicon/legal-suffixes.tsv"),
-    )
+    );
+    legal_suffixes_of(&origin, text)
 });
 
 /// The built-in legal suffixes (checked when the pipeline is built).

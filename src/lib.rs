@@ -61,6 +61,7 @@ pub mod tokenize;
 pub use document::{Document, EntityType, RelationType, Span};
 pub use error::{DocumentError, GazetteerError, LexiconError, RecordsError, TokenizerError};
 pub use input::{InputDoc, InputFormat, Inputs};
+pub use lexicon::use_lexicon_dir;
 pub use pipeline::{BuildError, Pipeline, PipelineBuilder};
 pub use record::Record;
 pub use runner::{RunSummary, Runner};

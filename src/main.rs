@@ -41,6 +41,11 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read the lexicon files found in DIR (edited copies of `lexicon/*.txt`,
+    /// `*.tsv`: word lists, legal suffixes, currency tables) instead of the
+    /// built-in ones of the same name; the others stay built in.
+    #[arg(long, global = true, value_name = "DIR")]
+    lexicon: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -248,6 +253,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Some(dir) = &cli.lexicon
+        && let Err(e) = newsie::use_lexicon_dir(dir)
+    {
+        eprintln!("newsie: error: --lexicon: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Extract(a) => extract(a),
         Command::Eval(a) => eval(a),

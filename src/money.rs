@@ -91,7 +91,7 @@ impl MoneyTagger {
     }
 }
 
-mod currencies;
+pub(crate) mod currencies;
 
 pub(crate) use currencies::CurrencyTable;
 use currencies::Place;

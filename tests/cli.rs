@@ -1260,3 +1260,69 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
     assert_code(&out, 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("errors: 4"));
 }
+
+/// `--lexicon DIR`: an edited copy of a lexicon file replaces the built-in
+/// one (here a currency form the table lacks); a malformed copy is an error
+/// naming its file and line, and a file no lexicon file is named like is
+/// refused.
+#[test]
+fn lexicon_dir_replaces_builtin_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "The fund holds 500 bitcoins, it said.\n";
+    let extract = |lexicon: &Path| {
+        run_stdin(
+            bin().args(["extract", "--lexicon"]).arg(lexicon).arg("-"),
+            text.as_bytes(),
+        )
+    };
+    let money = |out: &Output| -> Vec<String> {
+        let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        rec["money"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| format!("{} {}", m["value"], m["currency"]))
+            .collect()
+    };
+    // Without the form: no money.
+    let before = extract(dir.path());
+    assert!(
+        before.status.success(),
+        "{}",
+        String::from_utf8_lossy(&before.stderr)
+    );
+    assert_eq!(money(&before), Vec::<String>::new());
+
+    let builtin = std::fs::read_to_string(root().join("lexicon/currency-forms.tsv")).unwrap();
+    let forms = dir.path().join("currency-forms.tsv");
+    std::fs::write(&forms, format!("{builtin}bitcoins\tXBT\tword\n")).unwrap();
+    let after = extract(dir.path());
+    assert!(
+        after.status.success(),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert_eq!(money(&after), vec!["500 \"XBT\"".to_string()]);
+
+    // A word listed twice: the file and line.
+    let lines = builtin.lines().count();
+    std::fs::write(
+        &forms,
+        format!("{builtin}bitcoins\tXBT\tword\nbitcoins\tXBT\tword\n"),
+    )
+    .unwrap();
+    let bad = extract(dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains(&format!("currency-forms.tsv:{}", lines + 2)),
+        "{err}"
+    );
+
+    std::fs::remove_file(&forms).unwrap();
+    std::fs::write(dir.path().join("role-title.txt"), "boss\n").unwrap();
+    let unknown = extract(dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(err.contains("role-title.txt: not a lexicon file"), "{err}");
+}

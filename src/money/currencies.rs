@@ -222,8 +222,20 @@ impl CurrencyTable {
     }
 
     /// The built-in table.
+    /// (The files of a `--lexicon` directory replace them.)
     pub(crate) fn builtin() -> Result<CurrencyTable, LexiconError> {
-        CurrencyTable::parse(&FORM_FILES, CUE_FILE)
+        let files: Vec<(String, &'static str)> = FORM_FILES
+            .iter()
+            .chain([&CUE_FILE])
+            .map(|&(origin, builtin)| {
+                crate::lexicon::lexicon_file(origin.trim_start_matches("lexicon/"), builtin)
+            })
+            .collect();
+        fn as_pair<'f>((origin, text): &'f (String, &'static str)) -> (&'f str, &'static str) {
+            (origin, text)
+        }
+        let forms: Vec<(&str, &str)> = files[..FORM_FILES.len()].iter().map(as_pair).collect();
+        CurrencyTable::parse(&forms, as_pair(&files[FORM_FILES.len()]))
     }
 
     /// The currency of a form as the regex matched it (`US  dollars` too), at
