@@ -32,6 +32,8 @@ use serde::de::DeserializeOwned;
 
 #[path = "data/entities.rs"]
 mod entities;
+#[path = "data/money.rs"]
+mod money;
 
 /// The filter on row names (`NEWSIE_TEST_ROW`).
 const ROW_FILTER: &str = "NEWSIE_TEST_ROW";
