@@ -30,6 +30,8 @@ use newsie::{Pipeline, PipelineBuilder, Record};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+#[path = "data/dates.rs"]
+mod dates;
 #[path = "data/entities.rs"]
 mod entities;
 #[path = "data/money.rs"]
