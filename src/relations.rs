@@ -1669,6 +1669,3 @@ impl Stage for RelationExtractor {
         doc.relations = rels;
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -36,6 +36,8 @@ mod dates;
 mod entities;
 #[path = "data/money.rs"]
 mod money;
+#[path = "data/relations.rs"]
+mod relations;
 
 /// The filter on row names (`NEWSIE_TEST_ROW`).
 const ROW_FILTER: &str = "NEWSIE_TEST_ROW";
