@@ -365,6 +365,3 @@ impl Stage for RelationExtractor {
         doc.relations = rels;
     }
 }
-
-#[cfg(test)]
-mod tests;
