@@ -71,6 +71,12 @@ struct MentionCounts<'c> {
 }
 
 impl MentionCounts<'_> {
+    /// The first organisation the article named that `keep` accepts: the
+    /// subject of its lede, usually the company it is about.
+    fn first_named(self, keep: impl Fn(usize) -> bool) -> Option<usize> {
+        self.seen_order.iter().copied().find(|&e| keep(e))
+    }
+
     /// The two most-mentioned organisations so far (ties: the one seen first),
     /// most-mentioned first; fewer when fewer are known.
     fn two_most_mentioned(self) -> Vec<usize> {
@@ -130,6 +136,9 @@ struct Context<'c> {
     /// sentence (entity indices).
     last_authority: Option<usize>,
     last_company: Option<usize>,
+    /// The last person named before the sentence: who a leading `He` or
+    /// `She` is.
+    last_person: Option<usize>,
 }
 
 impl Context<'_> {
@@ -255,7 +264,7 @@ impl Stage for RelationExtractor {
             .iter()
             .map(|e| e.kind == EntityType::Org && is_authority_name(&e.name))
             .collect();
-        let (mut last_authority, mut last_company) = (None, None);
+        let (mut last_authority, mut last_company, mut last_person) = (None, None, None);
         // One sentence's findings (reused: most sentences find nothing).
         let mut here = Vec::new();
         let mut rows = Vec::new();
@@ -292,7 +301,10 @@ impl Stage for RelationExtractor {
             let run_on = range.len() > MAX_SENTENCE_TOKENS;
             let worth_it = !run_on
                 && (b - a >= 2
-                    || (b - a == 1 && (last_authority.is_some() || last_company.is_some()))
+                    || (b - a == 1
+                        && (last_authority.is_some()
+                            || last_company.is_some()
+                            || last_person.is_some()))
                     || sentence.contains("rivals")
                     || sentence.contains("competitors")
                     || (b - a == 1
@@ -307,6 +319,7 @@ impl Stage for RelationExtractor {
                     authority: &authority,
                     last_authority,
                     last_company,
+                    last_person,
                 };
                 let scope = Scope {
                     s: &s,
@@ -326,6 +339,12 @@ impl Stage for RelationExtractor {
                 } else {
                     last_company = Some(e);
                 }
+            }
+            if let Some(m) = doc.mentions[a..b]
+                .iter()
+                .rfind(|m| doc.entities[m.entity].kind == EntityType::Person)
+            {
+                last_person = Some(m.entity);
             }
             recent_orgs.extend(orgs);
             let keep = recent_orgs.len().saturating_sub(8);

@@ -223,6 +223,7 @@ pub(crate) static RULES: &[Rule] = &[
     rule!("its-possessive", Owns, ORG => ORG_PRODUCT, cue_even_negated(&["its"]), "Tencent … its WeChat app", its_possessive),
     rule!("founded-by", FoundedBy, ORG => PERSON, cue_even_negated(&["founded", "co-founded", "cofounded", "started", "established"]), "Alibaba, founded by Jack Ma; founded in Nanjing in 2008 by X", founded_by),
     rule!("invested-in", InvestedIn, ORG => ORG, cue(&["invested", "invests", "invest"]), "Tencent has invested in JD.com; invested about $13 billion in X", invested_in),
+    rule!("parent-of", Owns, ORG => ORG_PRODUCT, cue(&["parent", "owner"]), "Nvidia will buy Arm Holdings from the British chip designer's Japanese parent SoftBank", described_parent),
     rule!("backer-of", InvestedIn, ORG => ORG, cue(&["backer", "backers", "investor", "shareholder", "stake"]), "it is also a backer of Meituan; X's stake in Y", backer_of),
     rule!("majority-stake", Owns, ORG => ORG_PRODUCT, cue(&["stake"]), "X's 60 percent stake in Y; a controlling stake in Y", majority_stake_in),
     rule!("backed-modifier", InvestedIn, ORG => ORG, cue(&["backed"]), "Kuaishou, backed by Tencent", backed_by),
@@ -234,6 +235,9 @@ pub(crate) static RULES: &[Rule] = &[
     rule!("investors-include", InvestedIn, ORG => ORG, cue(&["investors", "backers", "shareholders"]), "its investors include A, B and C", investors_include),
     rule!("raised-from", InvestedIn, ORG => ORG, cue(&["raised", "raises"]), "X raised $N from A and B", raised_from),
     rule!("round-led-by", InvestedIn, ORG => ORG, cue(&["led"]), "backers in X — led by A and including B; A led the company's Series B round", round_led_by),
+    rule!("joined", WorksFor, PERSON => ORG, cue(&["joined", "joins", "joining"]), "Smith joined Goldman Sachs in 2010; He joined Google (a leading pronoun: the person named last)", joined),
+    rule!("hired-by", WorksFor, PERSON => ORG, cue(&["recruited", "hired", "poached"]), "He was recruited by Renault in 1996; Google hired Smith", hired_by),
+    rule!("role-verb", WorksFor, PERSON => ORG, cue(&["served", "serves", "serving", "appointed", "named", "elevated", "promoted"]), "He served as chief executive with the alliance; She was named chief financial officer of X; elevated to CEO at Nissan", role_verb),
     rule!("worked-for", WorksFor, PERSON => ORG, cue(&["working", "worked", "works"]), "P began his career working for O", worked_for),
     rule!("competes-verb", CompetesWith, ORG_PRODUCT => ORG_PRODUCT, cue(&["compete", "competes", "competed", "competing", "vies", "vie"]), "Alipay competes with WeChat Pay; X and Y compete", competes_verb),
     rule!("competes-verb", CompetesWith, ORG_PRODUCT => ORG_PRODUCT, cue(&["competition"]), "growing competition from X (the subject)", competition_from),
@@ -875,7 +879,8 @@ fn headquartered_in(x: &Scope, mi: usize, out: &mut Pairs) {
 
 /// `Chairman and chief executive Brian Roberts has …`, `former CEO Travis
 /// Kalanick`: an executive title right before a person with no organisation
-/// of its own names the company the sentence, else the article, is about.
+/// of its own names the company the sentence, else the article, is about
+/// (the first company its lede names).
 fn title_person(x: &Scope, mi: usize, out: &mut Pairs) {
     let s = x.s;
     let m = s.ms[mi];
@@ -896,10 +901,13 @@ fn title_person(x: &Scope, mi: usize, out: &mut Pairs) {
     });
     let own_org = k > 0 && (s.mention_ending(k).is_some() || s.w(k - 1) == "s");
     if executive && !own_org && !s.negated(k, 3) {
+        // Else the company the article is about: the first its lede names.
+        let company = |e: usize| !x.ctx.authority[e];
         let org = s
             .nearest_before(k, &[Org])
             .map(|o| s.ent(o))
-            .filter(|&e| !x.ctx.authority[e])
+            .filter(|&e| company(e))
+            .or_else(|| x.mentioned.first_named(company))
             .or(x.ctx.last_company);
         if let Some(o) = org {
             out.push((s.ent(mi), o));
@@ -1073,6 +1081,36 @@ fn founded_by(x: &Scope, i: usize, out: &mut Pairs) {
     }
 }
 
+/// Company nouns (`designer`, `carmaker`, `lender`): a description that
+/// stands for a company the sentence named before.
+static COMPANY_NOUNS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("org-descriptors.txt"));
+
+/// `… Arm Holdings from the British chip designer's Japanese parent
+/// SoftBank`: a company noun's possessive before `parent X` stands for the
+/// organisation the sentence named last before it.
+fn described_parent(x: &Scope, i: usize, out: &mut Pairs) {
+    let s = x.s;
+    let Some(owner) = s.mention_at(i + 1).filter(|&o| s.ms[o].kind == Org) else {
+        return;
+    };
+    // `'s`, then up to three adjectives, then `parent`.
+    let Some(k) = (i.saturating_sub(5)..i.saturating_sub(1))
+        .rev()
+        .find(|&k| s.possessive(k) == 2)
+    else {
+        return;
+    };
+    let adjectives = (k + 2..i).all(|j| s.mention_at(j).is_none() && s.w(j).len() > 1);
+    let described = k > 0 && s.is_lower_word(k - 1) && COMPANY_NOUNS.contains(s.w(k - 1));
+    if !adjectives || !described || s.mention_ending(k).is_some() {
+        return;
+    }
+    if let Some(owned) = s.nearest_before(k - 1, &[Org, Product]) {
+        out.push((s.ent(owner), s.ent(owned)));
+    }
+}
+
 /// `invested (about $13 billion) in Y`.
 fn invested_in(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
@@ -1219,7 +1257,8 @@ fn acquisition_of(x: &Scope, i: usize, out: &mut Pairs) {
     if s.w(i + 1) != "of" {
         return;
     }
-    let Some(t) = s.first_after(i + 2, 4) else {
+    // `the acquisition of a state-owned carmaker Xi'an Qinchuan`
+    let Some(t) = s.first_after(i + 2, 6) else {
         return;
     };
     let possessor = (i >= 2 && s.possessive(i - 2) == 2)
@@ -1348,6 +1387,68 @@ fn round_led_by(x: &Scope, i: usize, out: &mut Pairs) {
     }
 }
 
+/// The person acting in the verb at `i`: the nearest person named before it
+/// in the sentence, else, for a sentence that opens with `He` or `She`, the
+/// person the article named last.
+fn person_before(x: &Scope, i: usize) -> Option<usize> {
+    let s = x.s;
+    match s.nearest_before(i, &[Person]) {
+        Some(p) => Some(s.ent(p)),
+        None if matches!(s.w(0), "he" | "she") => x.ctx.last_person,
+        None => None,
+    }
+}
+
+/// `P joined O`; `He joined Google in 2004`. (Not `joined forces with`.)
+fn joined(x: &Scope, i: usize, out: &mut Pairs) {
+    let s = x.s;
+    if let Some(o) = s.mention_at(i + 1).filter(|&o| s.ms[o].kind == Org)
+        && let Some(p) = person_before(x, i)
+    {
+        out.push((p, s.ent(o)));
+    }
+}
+
+/// `P was recruited|hired by O`; `O hired P`.
+fn hired_by(x: &Scope, i: usize, out: &mut Pairs) {
+    let s = x.s;
+    if s.w(i + 1) == "by" {
+        if let Some(o) = s.first_after(i + 2, 1).filter(|&o| s.ms[o].kind == Org)
+            && let Some(p) = person_before(x, i)
+        {
+            out.push((p, s.ent(o)));
+        }
+    } else if let Some(p) = s.mention_at(i + 1).filter(|&p| s.ms[p].kind == Person)
+        && let Some(o) = s.mention_ending(i).filter(|&o| s.ms[o].kind == Org)
+    {
+        out.push((s.ent(p), s.ent(o)));
+    }
+}
+
+/// `P served as chief executive with|at|of O`, `P was named|appointed (as)
+/// chief financial officer of O`, `P was elevated|promoted to CEO at O`.
+fn role_verb(x: &Scope, i: usize, out: &mut Pairs) {
+    let s = x.s;
+    let mut k = i + 1;
+    if matches!(s.w(k), "as" | "to") {
+        k += 1;
+    }
+    if matches!(s.w(k), "the" | "its" | "a" | "an") {
+        k += 1;
+    }
+    let start = k;
+    while k < start + 5 && ROLE_TITLES.contains(s.w(k)) {
+        k += 1;
+    }
+    if k > start
+        && matches!(s.w(k), "of" | "at" | "with" | "for")
+        && let Some(o) = s.first_after(k + 1, 2).filter(|&o| s.ms[o].kind == Org)
+        && let Some(p) = person_before(x, i)
+    {
+        out.push((p, s.ent(o)));
+    }
+}
+
 /// `P worked|working for|at O`.
 fn worked_for(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
@@ -1362,10 +1463,13 @@ fn worked_for(x: &Scope, i: usize, out: &mut Pairs) {
 // ---------------------------------------------------------------------------
 // Competition.
 
-/// `X competes with Y (and Z)`; `X and Y (have been) competing`.
+/// `X competes (directly) with Y (and Z)`; `X and Y (have been) competing`.
 fn competes_verb(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
-    let with = (i + 1..(i + 3).min(s.n)).find(|&k| s.w(k) == "with");
+    // `competes with`, `compete directly with`, `competes too directly with`
+    let with = (i + 1..(i + 4).min(s.n))
+        .take_while(|&k| s.is_lower_word(k))
+        .find(|&k| s.w(k) == "with");
     let before = s
         .mention_ending(i)
         .or_else(|| s.nearest_before(i, &[Org, Product]));
