@@ -12,6 +12,9 @@ use serde_json::Value;
 
 use crate::error::RecordsError;
 
+mod by_rule;
+pub use by_rule::{RuleFinding, RuleReport, by_rule};
+
 /// Entity types scored one by one.
 const ENT_TYPES: [&str; 4] = ["PERSON", "ORG", "GPE", "PRODUCT"];
 
@@ -314,19 +317,23 @@ fn triples(
 ) -> HashSet<(String, String, String)> {
     arr(d, "relations")
         .iter()
-        .map(|r| {
-            let (mut h, mut t) = (text(r, "head"), text(r, "tail"));
-            if let Some(m) = mapping {
-                h = m.get(&h).cloned().unwrap_or_else(|| format!("?{h}"));
-                t = m.get(&t).cloned().unwrap_or_else(|| format!("?{t}"));
-            }
-            let kind = text(r, "type");
-            if kind == "competes_with" && t < h {
-                std::mem::swap(&mut h, &mut t);
-            }
-            (kind, h, t)
-        })
+        .map(|r| triple(r, mapping))
         .collect()
+}
+
+/// `(type, head, tail)` of a relation, its ids mapped when `mapping` is
+/// given (unmapped: `?id`), `competes_with` in id order.
+fn triple(r: &Value, mapping: Option<&HashMap<String, String>>) -> (String, String, String) {
+    let (mut h, mut t) = (text(r, "head"), text(r, "tail"));
+    if let Some(m) = mapping {
+        h = m.get(&h).cloned().unwrap_or_else(|| format!("?{h}"));
+        t = m.get(&t).cloned().unwrap_or_else(|| format!("?{t}"));
+    }
+    let kind = text(r, "type");
+    if kind == "competes_with" && t < h {
+        std::mem::swap(&mut h, &mut t);
+    }
+    (kind, h, t)
 }
 
 type SpanPairs = HashSet<((i64, i64), (i64, i64))>;
@@ -467,6 +474,11 @@ pub fn evaluate(gold: &[(Value, Doc)], pred: &[(Value, Doc)]) -> Report {
 /// Loads both files and scores them.
 pub fn evaluate_files(gold: &Path, pred: &Path) -> Result<Report, RecordsError> {
     Ok(evaluate(&load_records(gold)?, &load_records(pred)?))
+}
+
+/// Loads both files and scores their relations per rule ([`by_rule`]).
+pub fn by_rule_files(gold: &Path, pred: &Path) -> Result<RuleReport, RecordsError> {
+    Ok(by_rule(&load_records(gold)?, &load_records(pred)?))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
-use newsie::eval::{EvalFormat, evaluate_files};
+use newsie::eval::{EvalFormat, by_rule_files, evaluate_files};
 use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
 use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, Runner};
@@ -197,6 +197,11 @@ struct EvalArgs {
     /// Fail (exit 1) when a measure's F1 is below a threshold, e.g. --min entities=0.95. Repeatable.
     #[arg(long = "min", value_name = "KEY=F1", value_parser = parse_min)]
     min: Vec<(String, f64)>,
+    /// Also score the relations per rule that found them, and list each
+    /// false hit and each miss with its sentence (read from the predicted
+    /// records' `source` files when they can be read).
+    #[arg(long)]
+    by_rule: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -723,7 +728,27 @@ fn eval(a: EvalArgs) -> Result<u8> {
         }
     }
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(report.render(format).as_bytes())?;
+    if a.by_rule {
+        let rules = by_rule_files(&a.gold, &a.pred)?;
+        match format {
+            // One JSON document: the measures and the rules.
+            EvalFormat::Json => {
+                let both = format!(
+                    "{{\"measures\": {}, \"by_rule\": {}}}\n",
+                    report.render(format).trim_end(),
+                    rules.render(format).trim_end()
+                );
+                stdout.write_all(both.as_bytes())?;
+            }
+            EvalFormat::Table => {
+                stdout.write_all(report.render(format).as_bytes())?;
+                stdout.write_all(b"\n")?;
+                stdout.write_all(rules.render(format).as_bytes())?;
+            }
+        }
+    } else {
+        stdout.write_all(report.render(format).as_bytes())?;
+    }
     let failed = report.below(&a.min);
     for (k, want, got) in &failed {
         eprintln!("newsie eval: {k} F1 {got:.3} is below --min {want:.3}");

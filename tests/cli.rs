@@ -1326,3 +1326,76 @@ fn lexicon_dir_replaces_builtin_files() {
     let err = String::from_utf8_lossy(&unknown.stderr);
     assert!(err.contains("role-title.txt: not a lexicon file"), "{err}");
 }
+
+/// `eval --by-rule`: per rule its hits, then each false hit with its rule
+/// and each miss, both with the sentence read from the record's source.
+#[test]
+fn eval_by_rule_scores_rules_and_lists_false_hits_and_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("a.txt");
+    std::fs::write(&source, "Tencent owns WeChat. Alibaba sued Tencent.").unwrap();
+    let entities = r#"[{"id":"tencent","type":"ORG","mentions":[{"start":0,"end":7,"text":"Tencent"},{"start":34,"end":41,"text":"Tencent"}]},{"id":"wechat","type":"PRODUCT","mentions":[{"start":13,"end":19,"text":"WeChat"}]},{"id":"alibaba","type":"ORG","mentions":[{"start":21,"end":28,"text":"Alibaba"}]}]"#;
+    let gold = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &gold,
+        format!(
+            r#"{{"id":"a","entities":{entities},"relations":[{{"type":"owns","head":"tencent","tail":"wechat"}},{{"type":"competes_with","head":"alibaba","tail":"tencent"}}]}}"#
+        ) + "\n",
+    )
+    .unwrap();
+    let pred = dir.path().join("pred.jsonl");
+    std::fs::write(
+        &pred,
+        format!(
+            r#"{{"id":"a","source":{},"sentences":[{{"start":0,"end":20}},{{"start":21,"end":42}}],"entities":{entities},"relations":[{{"type":"owns","head":"tencent","tail":"wechat","evidence":{{"start":0,"end":20}},"rule":"owns-verb"}},{{"type":"sued","head":"alibaba","tail":"tencent","evidence":{{"start":21,"end":42}},"rule":"sued"}}]}}"#,
+            serde_json::to_string(&source.display().to_string()).unwrap()
+        ) + "\n",
+    )
+    .unwrap();
+    let out = run(bin().args(["eval", "--by-rule"]).arg(&gold).arg(&pred));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = |rule: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(rule))
+            .map(|l| {
+                l.split_whitespace()
+                    .skip(1)
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+    };
+    assert_eq!(row("owns-verb").as_deref(), Some("1 0"), "{table}");
+    assert_eq!(row("sued").as_deref(), Some("0 1"), "{table}");
+    assert!(
+        table.contains(
+            "false hits: 1\n  a sued(alibaba, tencent) [sued]\n      \"Alibaba sued Tencent.\""
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "misses: 1\n  a competes_with(alibaba, tencent)\n      \"Alibaba sued Tencent.\""
+        ),
+        "{table}"
+    );
+
+    let json = run(bin()
+        .args(["eval", "--by-rule", "--format", "json"])
+        .arg(&gold)
+        .arg(&pred));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["by_rule"]["rules"]["sued"]["fp"], 1);
+    assert_eq!(
+        v["by_rule"]["misses"][0]["relation"],
+        "competes_with(alibaba, tencent)"
+    );
+    assert!(v["measures"]["relations"]["f1"].is_number());
+}

@@ -224,6 +224,7 @@ pub(crate) static RULES: &[Rule] = &[
     rule!("founded-by", FoundedBy, ORG => PERSON, cue_even_negated(&["founded", "co-founded", "cofounded", "started", "established"]), "Alibaba, founded by Jack Ma; founded in Nanjing in 2008 by X", founded_by),
     rule!("invested-in", InvestedIn, ORG => ORG, cue(&["invested", "invests", "invest"]), "Tencent has invested in JD.com; invested about $13 billion in X", invested_in),
     rule!("parent-of", Owns, ORG => ORG_PRODUCT, cue(&["parent", "owner"]), "Nvidia will buy Arm Holdings from the British chip designer's Japanese parent SoftBank", described_parent),
+    rule!("invested-into", InvestedIn, ORG => ORG, cue(&["invested", "invests", "investing", "pumped", "pumps", "injected", "injects", "poured", "pours", "put"]), "SoftBank has pumped $1.4 billion into One97; Alibaba injected another $2 billion into Lazada", invested_into),
     rule!("backer-of", InvestedIn, ORG => ORG, cue(&["backer", "backers", "investor", "shareholder", "stake"]), "it is also a backer of Meituan; X's stake in Y", backer_of),
     rule!("majority-stake", Owns, ORG => ORG_PRODUCT, cue(&["stake"]), "X's 60 percent stake in Y; a controlling stake in Y", majority_stake_in),
     rule!("backed-modifier", InvestedIn, ORG => ORG, cue(&["backed"]), "Kuaishou, backed by Tencent", backed_by),
@@ -1121,6 +1122,32 @@ fn invested_in(x: &Scope, i: usize, out: &mut Pairs) {
         && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(k + 1, 3))
     {
         each_tail(out, s.ent(h), s.list_from(t).into_iter().map(|t| s.ent(t)));
+    }
+}
+
+/// `X pumped|injected|poured|put (another) $N into Y`: money into a company
+/// is an investment in it (SPEC §6: a funding round, a minority stake).
+fn invested_into(x: &Scope, i: usize, out: &mut Pairs) {
+    let s = x.s;
+    // The amount between: no name, no clause break.
+    let into = (i + 1..(i + 12).min(s.n))
+        .take_while(|&k| s.mention_at(k).is_none() && !matches!(s.w(k), "," | ";" | "."))
+        .find(|&k| s.w(k) == "into");
+    let money = into.is_some_and(|k| {
+        let (from, to) = (
+            s.doc.tokens[s.t0 + i].span.end,
+            s.doc.tokens[s.t0 + k].span.start,
+        );
+        s.doc
+            .money
+            .iter()
+            .any(|m| m.span.start >= from && m.span.end <= to)
+    });
+    if let (Some(k), true) = (into, money)
+        && let Some(h) = x.ctx.agent(s, i)
+        && let Some(t) = s.first_after(k + 1, 5).filter(|&t| s.ms[t].kind == Org)
+    {
+        each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
     }
 }
 
