@@ -388,8 +388,9 @@ enum PossessiveReading {
 
 /// The readings of `X's [words] Y (, Z …)` at organisation mention `mi`:
 /// each tail with how it reads.
-fn possessive_readings(s: &Sent, mi: usize, into: &mut Vec<(usize, PossessiveReading)>) {
+fn possessive_readings(x: &Scope, mi: usize, into: &mut Vec<(usize, PossessiveReading)>) {
     use PossessiveReading::*;
+    let s = x.s;
     let m = s.ms[mi];
     let p = s.possessive(m.b);
     if p == 0 || m.kind != Org {
@@ -432,6 +433,8 @@ fn possessive_readings(s: &Sent, mi: usize, into: &mut Vec<(usize, PossessiveRea
     let is_rival = has(&is_rival_word);
     let any_role = has(&|w| role_titles.contains(w));
     let role_besides_founder = has(&|w| role_titles.contains(w) && !is_founder_word(w));
+    // An authority's unit is not owned (`the FTC's Bureau of Competition`).
+    let authority = x.ctx.authority[s.ent(mi)];
     for t in s.list_from(y) {
         let kind = s.ms[t].kind;
         let reading = if is_affiliate {
@@ -453,6 +456,8 @@ fn possessive_readings(s: &Sent, mi: usize, into: &mut Vec<(usize, PossessiveRea
                 continue;
             }
             TitledPerson
+        } else if authority {
+            continue;
         } else {
             Owned
         };
@@ -473,7 +478,7 @@ fn possessive_pairs(x: &Scope, mi: usize, want: PossessiveReading, out: &mut Pai
         memo => {
             let mut readings = memo.take().map(|(_, r)| r).unwrap_or_default();
             readings.clear();
-            possessive_readings(s, mi, &mut readings);
+            possessive_readings(x, mi, &mut readings);
             memo.insert((mi, readings))
         }
     };
@@ -980,7 +985,8 @@ fn rival_premodifier(x: &Scope, mi: usize, out: &mut Pairs) {
 
 /// The end of the noun phrase after `its` at `i` (a function word ends it:
 /// `its check that Finix`, `its own shares to Alphabet`), and the owner.
-fn its_phrase(s: &Sent, i: usize) -> (usize, Option<usize>) {
+fn its_phrase(x: &Scope, i: usize) -> (usize, Option<usize>) {
+    let s = x.s;
     let phrase_ends = &*ITS_PHRASE_ENDS;
     let mut k = i + 1;
     while k < i + 6
@@ -990,7 +996,22 @@ fn its_phrase(s: &Sent, i: usize) -> (usize, Option<usize>) {
     {
         k += 1;
     }
-    let owner = s.clause_subject_before(i).or_else(|| s.subject_org());
+    // The clause's subject; else the sentence's, unless another company
+    // stands between it and `its` (`X's app sued Y, alleging that its
+    // platforms …`: X's or Y's?). A court or regulator there is no rival
+    // reading (`filed a lawsuit at the court against its rival`).
+    let owner = s.clause_subject_before(i).or_else(|| {
+        let other_company = |o: usize| {
+            s.ms.iter().any(|m| {
+                m.kind == Org
+                    && m.a >= s.ms[o].b
+                    && m.b <= i
+                    && m.ent != s.ms[o].ent
+                    && !x.ctx.authority[m.ent]
+            })
+        };
+        s.subject_org().filter(|&o| !other_company(o))
+    });
     (k, owner)
 }
 
@@ -1002,7 +1023,7 @@ fn its_rival(x: &Scope, i: usize, out: &mut Pairs) {
         .find(|&j| is_rival_word(s.w(j)));
     if let Some(r) = rival {
         let at = if s.w(r + 1) == "," { r + 2 } else { r + 1 };
-        if let (Some(y), (_, Some(owner))) = (s.mention_at(at), its_phrase(s, i))
+        if let (Some(y), (_, Some(owner))) = (s.mention_at(at), its_phrase(x, i))
             && !s.negated(i, 4)
         {
             let tails = s.list_from_mixed(y).into_iter().map(|t| s.ent(t));
@@ -1014,7 +1035,7 @@ fn its_rival(x: &Scope, i: usize, out: &mut Pairs) {
 /// `its biggest shareholder SoftBank`: the named one invests in the owner.
 fn its_investor(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
-    let (k, owner) = its_phrase(s, i);
+    let (k, owner) = its_phrase(x, i);
     let investor_word = (i + 1..k).any(|j| {
         matches!(
             s.w(j),
@@ -1038,7 +1059,7 @@ fn its_investor(x: &Scope, i: usize, out: &mut Pairs) {
 /// `Tencent could … its WeChat`: owned by the clause's subject.
 fn its_possessive(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
-    let (k, owner) = its_phrase(s, i);
+    let (k, owner) = its_phrase(x, i);
     let not_owned = &*NOT_OWNED_AFTER_ITS;
     if let (Some(y), Some(owner)) = (s.mention_at(k), owner)
         && !(i + 1..k).any(|j| not_owned.contains(s.w(j)))
