@@ -9,6 +9,10 @@
 //! Shared notions ([`sent::Sent`]):
 //! * a **list** is a run of mentions joined by `,`, `and`, `or` (`JD.com Inc.
 //!   and Pinduoduo Inc.`); a rule that finds one argument takes the whole list;
+//! * a **noun phrase** is a mention with the descriptor before it (`a
+//!   state-owned carmaker Xi'an Qinchuan`, `Bernstein analyst Jane Ortiz`):
+//!   a rule that looks for a name a few tokens on finds it from the phrase's
+//!   start;
 //! * a **possessive** `X's Y` points at `Y` when an argument would land on `X`
 //!   (`competes with Alibaba's Ele.me` → Ele.me);
 //! * the **subject** of a sentence is its first organisation or product after a
@@ -21,7 +25,8 @@
 //! * a leading dateline (`BEIJING (Reuters) -`) holds no arguments;
 //! * a **description** (`the regulator`, `Korean regulators`, `the company`)
 //!   as an agent is the authority (a name ending in `Commission`, `Authority`
-//!   …) or the other organisation named last in the sentence or before it.
+//!   …) or the other organisation named last in the sentence or before it;
+//!   a sentence that opens with `He` or `She` is about the person named last.
 
 use std::sync::LazyLock;
 

@@ -1268,12 +1268,15 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
 #[test]
 fn lexicon_dir_replaces_builtin_files() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "The fund holds 500 bitcoins, it said.\n";
+    // A file, not standard input: a refused lexicon exits before reading it.
+    let input = tempfile::tempdir().unwrap();
+    let article = input.path().join("a.txt");
+    std::fs::write(&article, "The fund holds 500 bitcoins, it said.\n").unwrap();
     let extract = |lexicon: &Path| {
-        run_stdin(
-            bin().args(["extract", "--lexicon"]).arg(lexicon).arg("-"),
-            text.as_bytes(),
-        )
+        run(bin()
+            .args(["extract", "--lexicon"])
+            .arg(lexicon)
+            .arg(&article))
     };
     let money = |out: &Output| -> Vec<String> {
         let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

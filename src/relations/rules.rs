@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use foldhash::HashMap;
 
-use super::sent::Sent;
+use super::sent::{COMPANY_NOUNS, PHRASE_ENDS, Sent};
 use super::{Context, Found, MentionCounts};
 use crate::document::{Document, EntityType, RelationType};
 use crate::lexicon::{KeyFilter, PERSON_ROLES, WordList, builtin_words};
@@ -323,12 +323,6 @@ pub(super) static MENTION_ROWS: LazyLock<MentionRows> = LazyLock::new(|| {
 /// Words of role titles (`chief`, `executive`, `president`, `founder` …).
 static ROLE_TITLES: LazyLock<WordList> = LazyLock::new(|| WordList::builtin("role-titles.txt"));
 
-/// Function words that end the noun phrase after `its` or `X's` (`its
-/// check that Finix`, `its own shares to Alphabet`, `Nvidia's computing with
-/// Arm`).
-static ITS_PHRASE_ENDS: LazyLock<WordList> =
-    LazyLock::new(|| WordList::builtin("its-phrase-ends.txt"));
-
 /// Words in the noun phrase after `its` that say the organisation named
 /// next is not one the subject owns (`its rival Y`, `its biggest
 /// shareholder Y`, `its bid for Y`).
@@ -404,7 +398,7 @@ fn possessive_readings(x: &Scope, mi: usize, into: &mut Vec<(usize, PossessiveRe
     while gap < 6
         && (s.is_lower_word(i) || s.w(i) == "-" || role_titles.contains(s.w(i)) || adjective(i))
         && s.mention_at(i).is_none()
-        && !ITS_PHRASE_ENDS.contains(s.w(i))
+        && !PHRASE_ENDS.contains(s.w(i))
     {
         i += 1;
         gap += 1;
@@ -987,7 +981,7 @@ fn rival_premodifier(x: &Scope, mi: usize, out: &mut Pairs) {
 /// `its check that Finix`, `its own shares to Alphabet`), and the owner.
 fn its_phrase(x: &Scope, i: usize) -> (usize, Option<usize>) {
     let s = x.s;
-    let phrase_ends = &*ITS_PHRASE_ENDS;
+    let phrase_ends = &*PHRASE_ENDS;
     let mut k = i + 1;
     while k < i + 6
         && (s.is_lower_word(k) || s.w(k) == "-")
@@ -1103,11 +1097,6 @@ fn founded_by(x: &Scope, i: usize, out: &mut Pairs) {
     }
 }
 
-/// Company nouns (`designer`, `carmaker`, `lender`): a description that
-/// stands for a company the sentence named before.
-static COMPANY_NOUNS: LazyLock<WordList> =
-    LazyLock::new(|| WordList::builtin("org-descriptors.txt"));
-
 /// `… Arm Holdings from the British chip designer's Japanese parent
 /// SoftBank`: a company noun's possessive before `parent X` stands for the
 /// organisation the sentence named last before it.
@@ -1166,7 +1155,7 @@ fn invested_into(x: &Scope, i: usize, out: &mut Pairs) {
     });
     if let (Some(k), true) = (into, money)
         && let Some(h) = x.ctx.agent(s, i)
-        && let Some(t) = s.first_after(k + 1, 5).filter(|&t| s.ms[t].kind == Org)
+        && let Some(t) = s.first_after(k + 1, 3).filter(|&t| s.ms[t].kind == Org)
     {
         each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
     }
@@ -1305,8 +1294,9 @@ fn acquisition_of(x: &Scope, i: usize, out: &mut Pairs) {
     if s.w(i + 1) != "of" {
         return;
     }
-    // `the acquisition of a state-owned carmaker Xi'an Qinchuan`
-    let Some(t) = s.first_after(i + 2, 6) else {
+    // (`the acquisition of a state-owned carmaker Xi'an Qinchuan`: a
+    // described name counts from its phrase.)
+    let Some(t) = s.first_after(i + 2, 4) else {
         return;
     };
     let possessor = (i >= 2 && s.possessive(i - 2) == 2)

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use super::rules::{CUE_KEYS, CUES};
 use crate::document::{Document, EntityType, Span};
-use crate::lexicon::WordList;
+use crate::lexicon::{PERSON_ROLES, WordList};
 
 /// Words that, shortly before a cue, say the relation is denied, unreal or only planned.
 pub(super) static BLOCKERS: LazyLock<WordList> =
@@ -21,6 +21,17 @@ pub(super) static ADVERBIAL_OPENERS: LazyLock<WordList> =
 /// Words between a subject and its verb (`it had also fined`).
 pub(super) static AUXILIARIES: LazyLock<WordList> =
     LazyLock::new(|| WordList::builtin("auxiliaries.txt"));
+
+/// Function words that end the noun phrase after `its` or `X's` (`its
+/// check that Finix`, `its own shares to Alphabet`, `Nvidia's computing with
+/// Arm`).
+pub(super) static PHRASE_ENDS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("its-phrase-ends.txt"));
+
+/// Company nouns (`designer`, `carmaker`, `lender`): a description that
+/// stands for a company the sentence named before.
+pub(super) static COMPANY_NOUNS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::builtin("org-descriptors.txt"));
 
 /// Auxiliaries and common verbs that follow a clause's subject.
 pub(super) static CLAUSE_VERBS: LazyLock<WordList> =
@@ -40,6 +51,10 @@ pub(super) struct M {
     /// Local token range `[a, b)`.
     pub(super) a: usize,
     pub(super) b: usize,
+    /// Where the noun phrase the mention heads starts: before a descriptor
+    /// (`a state-owned carmaker Xi'an Qinchuan`, `Bernstein analyst Jane
+    /// Ortiz` from `analyst`), else at `a`.
+    pub(super) np: usize,
 }
 
 pub(super) struct Sent<'a> {
@@ -123,16 +138,64 @@ impl<'a> Sent<'a> {
                     kind: doc.entities[m.entity].kind,
                     a,
                     b,
+                    np: a,
                 });
             }
         }
-        Sent {
+        let mut sent = Sent {
             doc,
             t0,
             n,
             ms,
             low,
+        };
+        for k in 0..sent.ms.len() {
+            sent.ms[k].np = sent.phrase_start(k);
         }
+        sent
+    }
+
+    /// The start of the noun phrase mention `m` heads: a descriptor right
+    /// before it (a company noun, `carmaker`, `firm`; a person's role,
+    /// `analyst`) with its modifiers (lowercase words, hyphens, capitalised
+    /// adjectives: `Chilean maritime carrier`) and article; else the
+    /// mention's own start. Function words and other mentions end it.
+    fn phrase_start(&self, m: usize) -> usize {
+        let a = self.ms[m].a;
+        let descriptor = |k: usize| {
+            self.is_lower_word(k)
+                && (COMPANY_NOUNS.contains(self.w(k)) || PERSON_ROLES.contains(self.raw(k)))
+        };
+        if a == 0 || !descriptor(a - 1) {
+            return a;
+        }
+        let floor = m.checked_sub(1).map_or(0, |p| self.ms[p].b);
+        let mut j = a - 1;
+        while j > floor && j + 6 > a {
+            let k = j - 1;
+            let word = self.w(k);
+            let modifier = (self.is_lower_word(k) || word == "-" || self.is_capitalised_word(k))
+                && !PHRASE_ENDS.contains(word)
+                && !matches!(word, "the" | "a" | "an" | "its" | "their" | "his" | "her");
+            if !modifier {
+                break;
+            }
+            j = k;
+        }
+        if j > floor && matches!(self.w(j - 1), "the" | "a" | "an") {
+            j -= 1;
+        }
+        j
+    }
+
+    fn is_capitalised_word(&self, i: usize) -> bool {
+        i < self.n && self.doc.tokens[self.t0 + i].shape.upper_initial()
+    }
+
+    /// The mention whose noun phrase (see [`M::np`]) starts at token `i`
+    /// before the mention itself.
+    fn phrase_at(&self, i: usize) -> Option<usize> {
+        self.ms.iter().position(|m| m.np == i && m.np < m.a)
     }
 
     /// The vectors, for the next sentence.
@@ -301,11 +364,13 @@ impl<'a> Sent<'a> {
         m
     }
 
-    /// The first mention at or after token `i` (stopping at a clause break), resolved through possessives.
+    /// The first mention at or after token `i`, or whose noun phrase starts
+    /// there (stopping at a clause break), resolved through possessives.
     pub(super) fn first_after(&self, i: usize, max_gap: usize) -> Option<usize> {
         let mut k = i;
         while k < self.n && k <= i + max_gap {
-            if let Some(m) = self.mention_at(k) {
+            // A described mention counts from its phrase's start.
+            if let Some(m) = self.mention_at(k).or_else(|| self.phrase_at(k)) {
                 return Some(self.possessed(m));
             }
             if matches!(self.w(k), "." | ";" | ":" | "—" | "–") {
