@@ -584,13 +584,23 @@ impl EntityTagger {
         let kept = resolve_overlaps(&cands, |c| c.span, |c| c.source as u8);
 
         let mut linker = Linker::with_capacity(kept.len());
+        let mut ambiguous = 0;
         for i in kept {
             let c = &cands[i];
             match &c.target {
                 Target::Gazetteer(p) => {
-                    // The first entry this alias fully names, if any.
-                    let full = self.targets[*p].iter().find(|t| !t.1).map(|t| t.0);
-                    if let Some(entry) = full {
+                    let mut full = self.targets[*p].iter().filter(|t| !t.1).map(|t| t.0);
+                    if let Some(first) = full.next() {
+                        let entry = match full.next() {
+                            None => Some(first),
+                            // An alias several entries share (a user's large
+                            // list): the document decides, else `rank=`.
+                            Some(_) => self.resolve_shared(*p, &linker, c.span.start),
+                        };
+                        let Some(entry) = entry else {
+                            ambiguous += 1;
+                            continue;
+                        };
                         let e = &self.gazetteer.entries[entry];
                         let idx = linker.entity(&e.id, e.kind, &e.name);
                         linker.add(c.span, idx, MentionSource::Gazetteer, true);
@@ -623,6 +633,34 @@ impl EntityTagger {
         }
         self.link_short_forms(doc, &mut linker);
         linker.finish(doc);
+        if ambiguous > 0 {
+            doc.warnings.push(format!(
+                "{ambiguous} mention(s) of a name several gazetteer entries share, none introduced and no rank= to decide: not tagged"
+            ));
+        }
+    }
+
+    /// The entry a full alias that several entries share names at `pos`: the
+    /// one the document introduced nearest before, else the one of lowest
+    /// `rank=` (if only one has it), else none.
+    fn resolve_shared(&self, pattern: usize, linker: &Linker<'_>, pos: usize) -> Option<usize> {
+        let full: Vec<usize> = self.targets[pattern]
+            .iter()
+            .filter(|t| !t.1)
+            .map(|t| t.0)
+            .collect();
+        let ids = full.iter().map(|&e| self.gazetteer.entries[e].id.as_str());
+        if let Some(idx) = linker.nearest_intro(ids, pos) {
+            let id = linker.entities[idx].id;
+            return full
+                .iter()
+                .copied()
+                .find(|&e| self.gazetteer.entries[e].id == id);
+        }
+        let rank = |e: usize| self.gazetteer.entries[e].rank.unwrap_or(u32::MAX);
+        let best = full.iter().copied().min_by_key(|&e| rank(e))?;
+        let tied = full.iter().filter(|&&e| rank(e) == rank(best)).count();
+        (rank(best) < u32::MAX && tied == 1).then_some(best)
     }
 
     /// The one organisation or product a `~short` alias at `span` names when

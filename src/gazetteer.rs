@@ -48,6 +48,9 @@ pub struct GazEntry {
     pub hq: Option<String>,
     /// Explicit surname for people.
     pub surname: Option<String>,
+    /// Prominence among entries that share a full alias (`rank=1` is the
+    /// most prominent): decides a mention the document does not.
+    pub rank: Option<u32>,
     /// Where the entry was defined (`file:line`).
     pub origin: String,
 }
@@ -148,13 +151,15 @@ fn parse_entry(origin: &str, line_no: usize, line: &str) -> Result<GazEntry, Str
     }
     let mut hq = None;
     let mut surname = None;
+    let mut rank = None;
     for attr in cols.get(4).unwrap_or(&"").split_whitespace() {
         match attr.split_once('=') {
             Some(("hq", v)) if is_slug(v) => hq = Some(v.to_string()),
             Some(("surname", v)) if !v.is_empty() => surname = Some(v.replace('_', " ")),
+            Some(("rank", v)) if v.parse::<u32>().is_ok_and(|r| r > 0) => rank = v.parse().ok(),
             _ => {
                 return Err(format!(
-                    "unknown attribute {attr:?} (expected hq=<id> or surname=<word>)"
+                    "unknown attribute {attr:?} (expected hq=<id>, surname=<word> or rank=<1, 2, …>)"
                 ));
             }
         }
@@ -167,6 +172,7 @@ fn parse_entry(origin: &str, line_no: usize, line: &str) -> Result<GazEntry, Str
         short_forms,
         hq,
         surname,
+        rank,
         origin: format!("{origin}:{line_no}"),
     })
 }
@@ -323,11 +329,13 @@ fn is_slug(s: &str) -> bool {
 
 impl Gazetteer {
     /// The built-in gazetteers.
+    /// (Curated data: two of them sharing a full alias is an error.)
     pub fn builtin() -> Result<Gazetteer, GazetteerError> {
         let mut g = Gazetteer::default();
         for (name, text) in BUILTIN {
             g.add_source(name, text)?;
         }
+        g.check_aliases()?;
         Ok(g)
     }
 
@@ -358,12 +366,14 @@ impl Gazetteer {
             self.by_id.insert(entry.id.clone(), self.entries.len());
             self.entries.push(entry);
         }
-        self.check_aliases()
+        Ok(())
     }
 
-    /// Two entities may not claim the same full alias: which one a mention
-    /// means would depend on load order.
-    fn check_aliases(&self) -> Result<(), GazetteerError> {
+    /// Errors when two entities claim the same full alias (`--strict`, and
+    /// the built-in lists). Otherwise such an alias is ambiguous: the
+    /// document decides (an entity it introduced), else `rank=`, else the
+    /// mention is left untagged with a warning.
+    pub fn check_aliases(&self) -> Result<(), GazetteerError> {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             for a in &e.aliases {
@@ -521,9 +531,14 @@ mod tests {
                 "x.tsv:2: alias \"AA\" of \"b\"",
             ),
             ("a\tORG\tA\t\tcolour=red", "x.tsv:1: unknown attribute"),
+            ("a\tORG\tA\t\trank=0", "x.tsv:1: unknown attribute"),
         ];
         for &(text, want) in rows {
-            let err = Gazetteer::default().add_source("x.tsv", text).unwrap_err();
+            let mut g = Gazetteer::default();
+            let err = g
+                .add_source("x.tsv", text)
+                .and_then(|()| g.check_aliases())
+                .unwrap_err();
             assert!(err.to_string().starts_with(want), "{text:?}: {err}");
         }
     }

@@ -121,6 +121,11 @@ struct InputArgs {
     /// Use only the --gazetteer files, not the built-in ones.
     #[arg(long)]
     no_builtin_gazetteers: bool,
+    /// Refuse gazetteers in which two entities share a full alias (as for
+    /// curated lists). Without it such a name is ambiguous: the entity the
+    /// document introduced, else the lower rank=, else untagged (a warning).
+    #[arg(long)]
+    strict: bool,
     /// Documents larger than this many bytes get an error record instead of being processed.
     #[arg(long, default_value_t = newsie::pipeline::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
@@ -424,7 +429,8 @@ impl InputArgs {
     fn pipeline(&self, tokenizer: Option<&Path>) -> Result<newsie::Pipeline> {
         let mut builder = PipelineBuilder::new()
             .default_dct(self.dct)
-            .max_doc_bytes(self.max_doc_bytes);
+            .max_doc_bytes(self.max_doc_bytes)
+            .strict_gazetteers(self.strict);
         if self.no_builtin_gazetteers {
             builder = builder.without_builtin_gazetteers();
         }

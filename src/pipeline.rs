@@ -65,6 +65,7 @@ pub struct PipelineBuilder {
     no_builtin: bool,
     dct: Option<NaiveDate>,
     max_doc_bytes: Option<usize>,
+    strict_gazetteers: bool,
     /// A user's stages, run after the built-in ones.
     extra_stages: Vec<Arc<dyn Stage>>,
 }
@@ -78,6 +79,7 @@ impl std::fmt::Debug for PipelineBuilder {
             .field("no_builtin", &self.no_builtin)
             .field("dct", &self.dct)
             .field("max_doc_bytes", &self.max_doc_bytes)
+            .field("strict_gazetteers", &self.strict_gazetteers)
             .field("extra_stages", &extra)
             .finish()
     }
@@ -98,6 +100,13 @@ impl PipelineBuilder {
     /// Adds the model-token layer (`tokens`) with this `tokenizer.json`.
     pub fn tokenizer_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.tokenizer_file = Some(path.into());
+        self
+    }
+
+    /// Makes a full alias that two entities share an error (as for curated
+    /// lists) instead of an ambiguity the document or `rank=` resolves.
+    pub fn strict_gazetteers(mut self, strict: bool) -> Self {
+        self.strict_gazetteers = strict;
         self
     }
 
@@ -172,6 +181,9 @@ impl PipelineBuilder {
         };
         for f in &self.gazetteer_files {
             gazetteer.add_file(f)?;
+        }
+        if self.strict_gazetteers {
+            gazetteer.check_aliases()?;
         }
         let relations = RelationExtractor::new(&gazetteer);
         let money = MoneyTagger::new(&gazetteer);

@@ -1402,3 +1402,82 @@ fn eval_by_rule_scores_rules_and_lists_false_hits_and_misses() {
     );
     assert!(v["measures"]["relations"]["f1"].is_number());
 }
+
+/// A full alias two entries share (a user's list against the built-in one):
+/// the entity the document introduced, else the lower `rank=`, else no
+/// mention and a warning; `--strict` refuses the list (exit 2, file and line).
+#[test]
+fn shared_full_aliases_are_resolved_or_refused_with_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    let entities = |gazetteer: &str, text: &str| -> (Vec<(String, String)>, Vec<String>) {
+        let tsv = dir.path().join("mine.tsv");
+        std::fs::write(&tsv, gazetteer).unwrap();
+        std::fs::write(&article, text).unwrap();
+        let out = run(bin()
+            .args(["extract", "--gazetteer"])
+            .arg(&tsv)
+            .arg(&article));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mentions = rec["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| {
+                e["mentions"].as_array().unwrap().iter().map(move |m| {
+                    (
+                        m["text"].as_str().unwrap().to_string(),
+                        e["id"].as_str().unwrap().to_string(),
+                    )
+                })
+            })
+            .collect();
+        let warnings = rec["warnings"]
+            .as_array()
+            .map(|w| w.iter().map(|w| w.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        (mentions, warnings)
+    };
+    let apple = |id: &str| ("Apple".to_string(), id.to_string());
+    // Neither introduced nor ranked: untagged, with a warning.
+    let (m, w) = entities("apple-records\tORG\tApple\n", "Apple shares rose.\n");
+    assert!(
+        !m.contains(&apple("apple")) && !m.contains(&apple("apple-records")),
+        "{m:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("several gazetteer entries share")),
+        "{w:?}"
+    );
+    // The rank decides.
+    let (m, _) = entities(
+        "apple-records\tORG\tApple\t\trank=1\n",
+        "Apple shares rose.\n",
+    );
+    assert!(m.contains(&apple("apple-records")), "{m:?}");
+    // The document decides: `Apple Inc.` names only the built-in entry.
+    let (m, _) = entities(
+        "apple-records\tORG\tApple\t\trank=1\n",
+        "Apple Inc. reported results. Apple shares rose.\n",
+    );
+    assert!(
+        m.contains(&apple("apple")) && !m.contains(&apple("apple-records")),
+        "{m:?}"
+    );
+    // --strict: the clash is an error naming the user's file and line.
+    let tsv = dir.path().join("mine.tsv");
+    std::fs::write(&tsv, "# mine\napple-records\tORG\tApple\n").unwrap();
+    let out = run(bin()
+        .args(["extract", "--strict", "--gazetteer"])
+        .arg(&tsv)
+        .arg(&article));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mine.tsv:2: alias \"Apple\""), "{err}");
+}
