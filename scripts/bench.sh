@@ -4,7 +4,7 @@
 # reports MB/s, documents/s, peak RSS and the share of time per stage. Not
 # part of CI.
 #
-#   scripts/bench.sh [--mb 100] [--runs 3] [--pgo] [--spacy]
+#   scripts/bench.sh [--mb 100] [--runs 3] [--pgo] [--spacy] [--gazetteer-size N]
 #
 # Each configuration runs --runs times, alternating, and the median is reported
 # (machines are noisy); stage shares are those of the median run.
@@ -14,6 +14,11 @@
 #
 # --spacy also compares with spaCy's en_core_web_sm on a sample of the corpus
 # (throughput) and on fixtures/gold (accuracy), in a venv made under target/.
+#
+# --gazetteer-size N also measures a user gazetteer of N synthetic entities
+# (scripts/make_gazetteer.py, deterministic): load time and peak RSS of
+# `extract` on one small file, and one-core throughput on the corpus with the
+# list against without it, alternating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +26,15 @@ MB=100
 RUNS=3
 SPACY=0
 PGO=0
+GAZ_SIZE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --pgo) PGO=1; shift ;;
     --spacy) SPACY=1; shift ;;
-    *) echo "usage: $0 [--mb N] [--runs N] [--pgo] [--spacy]" >&2; exit 2 ;;
+    --gazetteer-size) GAZ_SIZE="$2"; shift 2 ;;
+    *) echo "usage: $0 [--mb N] [--runs N] [--pgo] [--spacy] [--gazetteer-size N]" >&2; exit 2 ;;
   esac
 done
 
@@ -138,4 +145,33 @@ if [ "$SPACY" = 1 ]; then
   "$BIN" eval fixtures/gold/seeds.gold.jsonl "$OUT/spacy-seeds.jsonl" | tail -1
   echo "newsie on fixtures/gold:"
   "$BIN" eval fixtures/gold/seeds.gold.jsonl "$OUT/newsie-seeds.jsonl" | tail -1
+fi
+
+if [ "$GAZ_SIZE" -gt 0 ]; then
+  GAZ="$OUT/gazetteer-$GAZ_SIZE.tsv"
+  if [ ! -s "$GAZ" ]; then
+    python3 scripts/make_gazetteer.py "$GAZ_SIZE" "$GAZ" --corpus fixtures/seeds
+  fi
+  SMALL="$OUT/small.txt"
+  printf ' date 2024-01-02\nAcme Corp said on Monday it would buy Beta Ltd for $5 million.\n' > "$SMALL"
+  PIN=()
+  if command -v taskset > /dev/null; then PIN=(taskset -c 0); fi
+  for RUN in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" "$BIN" extract --gazetteer "$GAZ" "$SMALL" -o /dev/null 2>> "$OUT/gaz-load.txt"
+    /usr/bin/time -f "%e %M" "$BIN" extract "$SMALL" -o /dev/null 2>> "$OUT/builtin-load.txt"
+    /usr/bin/time -f "%e %M" "${PIN[@]}" "$BIN" extract --jobs 1 --input-format jsonl --gazetteer "$GAZ" "$CORPUS" -o /dev/null 2>> "$OUT/gaz-corpus.txt"
+    /usr/bin/time -f "%e %M" "${PIN[@]}" "$BIN" extract --jobs 1 --input-format jsonl "$CORPUS" -o /dev/null 2>> "$OUT/builtin-corpus.txt"
+  done
+  python3 - "$OUT" "$GAZ_SIZE" "$TEXT_MB" <<'PY'
+import statistics, sys
+out, n, mb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+def runs(name):
+    rows = [l.split() for l in open(f"{out}/{name}.txt") if l.strip()]
+    return statistics.median(float(r[0]) for r in rows), max(int(r[1]) for r in rows) / 1024
+gl, gr = runs("gaz-load"); bl, br = runs("builtin-load")
+gc, gcr = runs("gaz-corpus"); bc, bcr = runs("builtin-corpus")
+print(f"gazetteer of {n:,} entities: load {gl*1000:.0f} ms (built-in only {bl*1000:.0f} ms), peak RSS {gr:.0f} MB ({br:.0f} MB)")
+print(f"corpus on one core: {mb/gc:.1f} MB/s with it, {mb/bc:.1f} MB/s without: {bc/gc:.2f}x; peak RSS {gcr:.0f} MB ({bcr:.0f} MB)")
+PY
+  rm -f "$OUT"/gaz-load.txt "$OUT"/builtin-load.txt "$OUT"/gaz-corpus.txt "$OUT"/builtin-corpus.txt
 fi
