@@ -353,6 +353,11 @@ fn each_tail(out: &mut Pairs, head: usize, tails: impl IntoIterator<Item = usize
     out.extend(tails.into_iter().map(|t| (head, t)));
 }
 
+/// Pushes `(head, tail)` for every head in `heads`.
+fn each_head(out: &mut Pairs, heads: impl IntoIterator<Item = usize>, tail: usize) {
+    out.extend(heads.into_iter().map(|h| (h, tail)));
+}
+
 // ---------------------------------------------------------------------------
 // `X's [words] Y`: what the words between say decides the relation.
 
@@ -726,11 +731,7 @@ fn apposition_owner(x: &Scope, mi: usize, out: &mut Pairs) {
             "owner" | "parent" | "operator" | "maker" | "developer" | "publisher"
         )
     {
-        each_tail(
-            out,
-            s.ent(mi),
-            s.list_from(a.y).into_iter().map(|t| s.ent(t)),
-        );
+        each_tail(out, s.ent(mi), s.ents(s.list_from(a.y)));
     }
 }
 
@@ -1020,7 +1021,7 @@ fn its_rival(x: &Scope, i: usize, out: &mut Pairs) {
         if let (Some(y), (_, Some(owner))) = (s.mention_at(at), its_phrase(x, i))
             && !s.negated(i, 4)
         {
-            let tails = s.list_from_mixed(y).into_iter().map(|t| s.ent(t));
+            let tails = s.ents(s.list_from_mixed(y));
             each_tail(out, s.ent(owner), tails);
         }
     }
@@ -1044,9 +1045,7 @@ fn its_investor(x: &Scope, i: usize, out: &mut Pairs) {
         && !listing
         && s.ms[y].kind == Org
     {
-        for t in s.list_from(y) {
-            out.push((s.ent(t), s.ent(owner)));
-        }
+        each_head(out, s.ents(s.list_from(y)), s.ent(owner));
     }
 }
 
@@ -1058,11 +1057,7 @@ fn its_possessive(x: &Scope, i: usize, out: &mut Pairs) {
     if let (Some(y), Some(owner)) = (s.mention_at(k), owner)
         && !(i + 1..k).any(|j| not_owned.contains(s.w(j)))
     {
-        each_tail(
-            out,
-            s.ent(owner),
-            s.list_from(y).into_iter().map(|t| s.ent(t)),
-        );
+        each_tail(out, s.ent(owner), s.ents(s.list_from(y)));
     }
 }
 
@@ -1093,7 +1088,7 @@ fn founded_by(x: &Scope, i: usize, out: &mut Pairs) {
             .flatten()
     });
     if let Some(o) = org {
-        each_tail(out, s.ent(o), s.list_from(p).into_iter().map(|t| s.ent(t)));
+        each_tail(out, s.ent(o), s.ents(s.list_from(p)));
     }
 }
 
@@ -1131,7 +1126,7 @@ fn invested_in(x: &Scope, i: usize, out: &mut Pairs) {
     if let Some(k) = into
         && let (Some(h), Some(t)) = (s.agent_before(i), s.first_after(k + 1, 3))
     {
-        each_tail(out, s.ent(h), s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, s.ent(h), s.ents(s.list_from(t)));
     }
 }
 
@@ -1157,7 +1152,7 @@ fn invested_into(x: &Scope, i: usize, out: &mut Pairs) {
         && let Some(h) = x.ctx.agent(s, i)
         && let Some(t) = s.first_after(k + 1, 3).filter(|&t| s.ms[t].kind == Org)
     {
-        each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, h, s.ents(s.list_from(t)));
     }
 }
 
@@ -1195,14 +1190,14 @@ fn stake_in(s: &Sent, i: usize) -> Option<(usize, usize, bool)> {
 fn backer_of(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
     if let Some((h, t, false)) = stake_in(s, i) {
-        each_tail(out, s.ent(h), s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, s.ent(h), s.ents(s.list_from(t)));
     }
 }
 
 fn majority_stake_in(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
     if let Some((h, t, true)) = stake_in(s, i) {
-        each_tail(out, s.ent(h), s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, s.ent(h), s.ents(s.list_from(t)));
     }
 }
 
@@ -1270,7 +1265,7 @@ fn owns_verb(x: &Scope, i: usize, out: &mut Pairs) {
     } else {
         s.list_from(t)
     };
-    each_tail(out, s.ent(h), tails.into_iter().map(|t| s.ent(t)));
+    each_tail(out, s.ent(h), s.ents(tails));
 }
 
 /// `X owns about 15% of Y`: a minority stake is an investment (SPEC §6).
@@ -1317,7 +1312,7 @@ fn acquisition_of(x: &Scope, i: usize, out: &mut Pairs) {
         .or_else(|| s.subject_org().filter(|&o| s.ms[o].b <= i))
         .filter(|&o| s.ms[o].kind == Org);
     if let Some(o) = owner {
-        each_tail(out, s.ent(o), s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, s.ent(o), s.ents(s.list_from(t)));
     }
 }
 
@@ -1348,9 +1343,7 @@ fn investors_include(x: &Scope, i: usize, out: &mut Pairs) {
             .flatten()
         });
     if let Some(c) = company {
-        for t in s.list_from(first) {
-            out.push((s.ent(t), c));
-        }
+        each_head(out, s.ents(s.list_from(first)), c);
     }
 }
 
@@ -1368,9 +1361,7 @@ fn raised_from(x: &Scope, i: usize, out: &mut Pairs) {
         s.first_after(k + skip, 3)
     });
     if let Some(first) = first.filter(|&f| s.ms[f].kind == Org) {
-        for t in s.list_from(first) {
-            out.push((s.ent(t), c));
-        }
+        each_head(out, s.ents(s.list_from(first)), c);
     }
 }
 
@@ -1540,11 +1531,7 @@ fn competition_from(x: &Scope, i: usize, out: &mut Pairs) {
     if s.w(i + 1) == "from"
         && let (Some(h), Some(t)) = (s.subject(), s.first_after(i + 2, 2))
     {
-        each_tail(
-            out,
-            s.ent(h),
-            s.list_from_mixed(t).into_iter().map(|t| s.ent(t)),
-        );
+        each_tail(out, s.ent(h), s.ents(s.list_from_mixed(t)));
     }
 }
 
@@ -1585,7 +1572,7 @@ fn fined_passive(x: &Scope, i: usize, out: &mut Pairs) {
         None => x.ctx.fining_authority(s, i),
     };
     if let (Some(t), Some(h)) = (s.nearest_before(i, &[Org]), h) {
-        each_tail(out, h, s.list_ending_at(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, h, s.ents(s.list_ending_at(t)));
     }
 }
 
@@ -1596,7 +1583,7 @@ fn fined(x: &Scope, i: usize, out: &mut Pairs) {
         return;
     }
     if let (Some(h), Some(t)) = (x.ctx.agent(s, i), s.first_after(i + 1, 2)) {
-        each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, h, s.ents(s.list_from(t)));
     }
 }
 
@@ -1615,7 +1602,7 @@ fn fine_imposed(x: &Scope, i: usize, out: &mut Pairs) {
         .flatten();
     let t = object.or_else(|| target.and_then(|k| s.first_after(k + 1, 2)));
     if let (Some(h), Some(t)) = (x.ctx.agent(s, i), t) {
-        each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, h, s.ents(s.list_from(t)));
     }
 }
 
@@ -1625,7 +1612,7 @@ fn fine_against(x: &Scope, i: usize, out: &mut Pairs) {
     if matches!(s.w(i + 1), "against" | "on")
         && let (Some(t), Some(h)) = (s.first_after(i + 2, 2), x.ctx.fining_authority(s, i))
     {
-        each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
+        each_tail(out, h, s.ents(s.list_from(t)));
     }
 }
 
@@ -1661,7 +1648,7 @@ fn sued(x: &Scope, i: usize, out: &mut Pairs) {
             None => vec![h],
         };
         for h in plaintiffs {
-            each_tail(out, h, s.list_from(t).into_iter().map(|t| s.ent(t)));
+            each_tail(out, h, s.ents(s.list_from(t)));
         }
     }
 }
@@ -1718,9 +1705,7 @@ fn blocking_access(x: &Scope, i: usize, out: &mut Pairs) {
     if let Some(k) = on
         && let Some(blocker) = s.first_after(k + 1, 1)
     {
-        for b in s.list_from(blocker) {
-            out.push((s.ent(b), s.ent(y)));
-        }
+        each_head(out, s.ents(s.list_from(blocker)), s.ent(y));
     }
 }
 
@@ -1761,9 +1746,7 @@ fn cannot_on(x: &Scope, i: usize, out: &mut Pairs) {
         .take_while(|&k| !matches!(s.w(k), "," | ";" | "while" | "but"))
         .find(|&k| s.w(k) == "on");
     if let Some(y) = on.and_then(|k| s.first_after(k + 1, 1)) {
-        for y in s.list_from(y) {
-            out.push((s.ent(y), s.ent(blocked)));
-        }
+        each_head(out, s.ents(s.list_from(y)), s.ent(blocked));
     }
 }
 

@@ -211,6 +211,11 @@ impl<'a> Sent<'a> {
         self.ms[m].ent
     }
 
+    /// The entities of mentions `ms` (a list), in order.
+    pub(super) fn ents(&self, ms: Vec<usize>) -> impl Iterator<Item = usize> + '_ {
+        ms.into_iter().map(|m| self.ms[m].ent)
+    }
+
     pub(super) fn w(&self, i: usize) -> &str {
         self.low.get(i).map_or("", |w| w.as_ref())
     }
