@@ -27,7 +27,9 @@ use std::borrow::Cow;
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
+use crate::document::{
+    Document, Entity, EntityType, Mention, MentionSource, Span, Token, TokenKind,
+};
 use crate::error::GazetteerError;
 use crate::gazetteer::Gazetteer;
 use crate::lexicon::{self, KeyFilter, TextFilter};
@@ -319,6 +321,14 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The first token of an alias. A token never spans a space, and ends at a
+/// space as at the end of the text, so the first word alone is tokenized (an
+/// alias list of hundreds of thousands of names is tokenized at every start).
+fn first_token(alias: &str) -> Option<Token> {
+    let word = alias.split(' ').next().unwrap_or(alias);
+    tokenize(word).into_iter().next()
+}
+
 /// Whether the char before byte `pos` (a char boundary) is a letter or digit.
 fn follows_word_char(text: &str, pos: usize) -> bool {
     match text.as_bytes()[..pos].last() {
@@ -356,17 +366,18 @@ pub(crate) fn on_word_boundaries(text: &str, span: Span) -> bool {
 impl EntityTagger {
     /// Compiles the gazetteer into the matcher.
     pub fn new(gazetteer: Gazetteer) -> Result<EntityTagger, GazetteerError> {
-        let mut by_surface: HashMap<String, usize> = HashMap::new();
-        let mut surfaces: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<(usize, bool)>> = Vec::new();
-        for (surface, entry, needs_intro) in gazetteer.patterns() {
-            let idx = *by_surface.entry(surface.clone()).or_insert_with(|| {
+        let patterns = gazetteer.patterns();
+        let mut by_surface: HashMap<&str, usize> = HashMap::with_capacity(patterns.len());
+        let mut surfaces: Vec<&str> = Vec::with_capacity(patterns.len());
+        let mut targets: Vec<Vec<(usize, bool)>> = Vec::with_capacity(patterns.len());
+        for (surface, entry, needs_intro) in &patterns {
+            let idx = *by_surface.entry(surface).or_insert_with(|| {
                 surfaces.push(surface);
                 targets.push(Vec::new());
                 targets.len() - 1
             });
-            if !targets[idx].contains(&(entry, needs_intro)) {
-                targets[idx].push((entry, needs_intro));
+            if !targets[idx].contains(&(*entry, *needs_intro)) {
+                targets[idx].push((*entry, *needs_intro));
             }
         }
         let word_initial = surfaces
@@ -389,7 +400,7 @@ impl EntityTagger {
             // word characters on both sides, which a boundary forbids after
             // the alias (a digit after `,` is the one exception: `360` is no
             // name in `360,000`).
-            if let Some(t) = tokenize(s).first() {
+            if let Some(t) = first_token(s) {
                 first_tokens.insert(t.word_key);
                 first_token_texts.insert(t.text(s).as_bytes());
                 by_first.entry(t.text(s)).or_default().push(i as u32);
@@ -408,7 +419,9 @@ impl EntityTagger {
                 (Box::from(first), entries)
             })
             .collect();
-        let surfaces: Vec<Box<str>> = surfaces.into_iter().map(String::into_boxed_str).collect();
+        let surfaces: Vec<Box<str>> = surfaces.into_iter().map(Box::from).collect();
+        drop(by_surface);
+        drop(patterns);
         let surnames = gazetteer
             .entries
             .iter()

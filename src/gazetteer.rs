@@ -17,7 +17,13 @@
 //!   may share a `~` alias, and the nearest preceding introduction wins.
 //! * `attributes` (optional): `key=value` pairs separated by spaces:
 //!   `hq=<gpe id>` (headquarters, used to resolve "the Shenzhen-based company"),
-//!   `surname=<word>` (a person's short form when the derived one is wrong; `_` stands for a space).
+//!   `surname=<word>` (a person's short form when the derived one is wrong; `_` stands for a space),
+//!   `rank=<n>` (1 is the most prominent: decides a full alias several entries share).
+//!
+//! Two entries may share a full alias (a user's list against the built-in
+//! ones): a mention names the one the document introduced, else the lowest
+//! `rank=`, else none. [`Gazetteer::check_aliases`] (`--strict`, and always
+//! for the built-in lists) makes such an alias an error instead.
 //!
 //! ORG aliases also match with a legal suffix added (`Inc.`, `Ltd.`, `Corp.`,
 //! `Co.`, `Holdings` …), so `Starbucks` covers `Starbucks Corp.`; a longer
@@ -26,6 +32,7 @@
 //! Load errors name the file and line.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::document::EntityType;
@@ -173,7 +180,7 @@ fn parse_entry(origin: &str, line_no: usize, line: &str) -> Result<GazEntry, Str
         hq,
         surname,
         rank,
-        origin: format!("{origin}:{line_no}"),
+        origin: [origin, ":", itoa::Buffer::new().format(line_no)].concat(),
     })
 }
 
@@ -415,31 +422,34 @@ impl Gazetteer {
     /// alias. Capitals are for the curated lists only: a generated list's
     /// tens of thousands of small places and companies would mostly add
     /// all-caps words of headlines.
-    pub(crate) fn patterns(&self) -> Vec<(String, usize, bool)> {
-        let mut out = Vec::new();
+    pub(crate) fn patterns(&self) -> Vec<(Cow<'_, str>, usize, bool)> {
+        let mut out: Vec<(Cow<'_, str>, usize, bool)> = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             for a in &e.aliases {
-                out.push((a.clone(), i, false));
+                out.push((Cow::Borrowed(a), i, false));
             }
             for s in &e.short_forms {
-                out.push((s.clone(), i, true));
+                out.push((Cow::Borrowed(s), i, true));
             }
         }
-        let own: HashSet<&str> = out.iter().map(|(s, _, _)| s.as_str()).collect();
-        let mut variants = Vec::new();
+        let own: HashSet<&str> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.aliases.iter().chain(&e.short_forms))
+            .map(String::as_str)
+            .collect();
         for (i, e) in self.entries.iter().enumerate() {
             let capitals = !e.origin.starts_with(GENERATED_DIR);
             for (forms, intro) in [(&e.aliases, false), (&e.short_forms, true)] {
                 for a in forms {
                     for v in case_variants(a, capitals) {
                         if !own.contains(v.as_str()) {
-                            variants.push((v, i, intro));
+                            out.push((Cow::Owned(v), i, intro));
                         }
                     }
                 }
             }
         }
-        out.extend(variants);
         out
     }
 }

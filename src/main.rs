@@ -519,6 +519,10 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             );
         }
     }
+    // The process ends here: freeing the gazetteer's and automata's many
+    // small allocations one by one would only delay the exit (a tenth of the
+    // start-up time with a user list of 200,000 entities).
+    std::mem::forget(pipeline);
     Ok(if summary.errors > 0 && !a.allow_errors {
         1
     } else {

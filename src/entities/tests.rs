@@ -100,7 +100,7 @@ fn token_starts_and_byte_scan_find_the_same_aliases() {
         .gazetteer
         .patterns()
         .into_iter()
-        .map(|p| p.0)
+        .map(|p| p.0.into_owned())
         .collect();
     let every_alias = every_alias.join(" | ");
     for text in [
@@ -157,4 +157,19 @@ fn a_number_alias_is_not_found_inside_a_longer_number() {
     let found: Vec<&str> = doc.mentions.iter().map(|m| doc.slice(m.span)).collect();
     assert_eq!(found, ["Qihoo", "360"]);
     assert_eq!(doc.mentions[1].span.start, text.rfind("360").unwrap());
+}
+
+/// An alias's first token, from its first word alone, is the first token of
+/// the whole alias: for every built-in surface.
+#[test]
+fn first_token_of_the_first_word_is_the_aliass() {
+    for (surface, _, _) in TAGGER.gazetteer.patterns() {
+        let whole = tokenize(&surface).into_iter().next();
+        let first = super::first_token(&surface);
+        assert_eq!(
+            whole.map(|t| (t.span, t.word_key)),
+            first.map(|t| (t.span, t.word_key)),
+            "{surface:?}"
+        );
+    }
 }
