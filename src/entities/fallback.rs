@@ -151,6 +151,18 @@ fn cap_run(v: &View, i: usize) -> usize {
             j += 2;
             continue;
         }
+        // `Xi’an Qinchuan`, `O’Neill`: an apostrophe inside a word, not a
+        // possessive or a contraction (`Tencent’s`, `isn’t`).
+        if (v.is(j, "’") || v.is(j, "'"))
+            && v.touching(j - 1)
+            && v.touching(j)
+            && j + 1 < v.len()
+            && v.doc.tokens[j + 1].kind == TokenKind::Word
+            && !matches!(v.text(j + 1), "s" | "t" | "re" | "ll" | "ve" | "d" | "m")
+        {
+            j += 2;
+            continue;
+        }
         if !v.joined(j - 1) {
             break;
         }

@@ -1255,7 +1255,7 @@ fn owns_verb(x: &Scope, i: usize, out: &mut Pairs) {
         return;
     };
     // Only a stake reaches that far (`owns about 15% of`); `bought by` is passive.
-    if s.ms[t].a > i + 3 || s.at(i + 1, &["by"]) {
+    if s.ms[t].np > i + 3 || s.at(i + 1, &["by"]) {
         return;
     }
     // `that owns X, and Y …`: a relative clause ends at a comma.
