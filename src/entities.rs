@@ -624,7 +624,9 @@ impl EntityTagger {
                             .map(|t| self.gazetteer.entries[t.0].id.as_str());
                         if let Some(idx) = linker.nearest_intro(ids, c.span.start) {
                             linker.add(c.span, idx, MentionSource::ShortForm, false);
-                        } else if let Some(entry) = self.cued_short_form(doc, *p, c.span) {
+                        } else if let Some(entry) =
+                            self.cued_short_form(doc, *p, c.span, linker.last_org_end())
+                        {
                             // `broadcaster Sky`: the text marks the short
                             // form as this organisation's name, which
                             // introduces it (SPEC §2 on ordinary words).
@@ -678,9 +680,17 @@ impl EntityTagger {
 
     /// The one organisation or product a `~short` alias at `span` names when
     /// a company noun stands right before it (`broadcaster Sky`, `carrier
-    /// CSAV`); none when several entries share the short form or it is a
-    /// person's.
-    fn cued_short_form(&self, doc: &Document, pattern: usize, span: Span) -> Option<usize> {
+    /// CSAV`), or when it is an item of a list after an organisation
+    /// (`Samsung, Dell, Motorola and Huawei`; `prev_org_end`: where the last
+    /// organisation mention ends); none when several entries share the short
+    /// form or it is a person's.
+    fn cued_short_form(
+        &self,
+        doc: &Document,
+        pattern: usize,
+        span: Span,
+        prev_org_end: Option<usize>,
+    ) -> Option<usize> {
         let [(entry, true)] = self.targets[pattern][..] else {
             return None;
         };
@@ -689,6 +699,12 @@ impl EntityTagger {
             EntityType::Org | EntityType::Product
         ) {
             return None;
+        }
+        let listed = prev_org_end.is_some_and(|end| {
+            end <= span.start && matches!(&doc.text[end..span.start], ", " | " and " | ", and ")
+        });
+        if listed {
+            return Some(entry);
         }
         let before = doc.text[..span.start].strip_suffix(' ')?;
         let word = before
@@ -822,6 +838,16 @@ impl Stage for EntityTagger {
 
     fn process(&self, doc: &mut Document) {
         self.tag(doc);
+    }
+}
+
+impl Linker<'_> {
+    /// Where the last organisation mention linked so far ends.
+    fn last_org_end(&self) -> Option<usize> {
+        self.mentions
+            .last()
+            .filter(|m| self.entities[m.entity].kind == EntityType::Org)
+            .map(|m| m.span.end)
     }
 }
 

@@ -389,8 +389,10 @@ fn person_title(v: &View, i: usize, out: &mut Vec<Candidate>) {
         }
         break;
     }
+    // In commas, the name ends the apposition: a comma, or the sentence's end
+    // (`after its founder, Lee Soo Man.`).
     if let Some((span, stop)) = name_at(v, k + 1)
-        && (!in_commas || v.is(stop, ","))
+        && (!in_commas || v.is(stop, ",") || v.is(stop, ".") || v.is(stop, ";"))
     {
         push(out, v.doc, span, EntityType::Person);
     }
