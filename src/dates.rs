@@ -15,11 +15,12 @@
 //! | part of year | `mid-2020`, `late 2020` | `2020` |
 //! | quarter | `Q1 2021`, `the second quarter` | `2021-Q1`, `2021-Q2` |
 //! | decade | `the 1990s` | `199` |
-//! | year | `2013` (after a preposition or before punctuation) | `2013` |
+//! | year | `2013` (after a preposition or before punctuation; `the 2018 World Economic Forum`) | `2013` |
 //! | deictic | `today`, `yesterday`, `tomorrow` | `2021-03-17`, … |
 //! | relative | `last year`, `this week`, `earlier this month`, `next quarter` | `2020`, `2021-W11`, `2021-03`, `2021-Q2` |
 //! | ago | `two years ago`, `a week ago` | `2019`, `2021-W10` |
 //! | weekday | `Monday` | `2021-03-15` (nearest; past unless the sentence speaks of the future) |
+//! | the weekend | `over the weekend` (span `weekend`) | `2021-W10-WE` (the last; the coming one in a future sentence) |
 //! | month | `in February` | `2021-02` |
 //! | duration | `three years`, `30 days`, `a decade`, `year-long`, `next three years` | `P3Y`, `P30D`, `P10Y`, `P1Y`, `P3Y` |
 //!
@@ -96,6 +97,8 @@ enum DateForm {
     Deictic,
     /// `wd`
     Weekday,
+    /// `over the weekend` (the span is `weekend`)
+    TheWeekend,
     /// `mo`
     Month,
     /// `yr`
@@ -103,7 +106,7 @@ enum DateForm {
 }
 
 /// How many forms [`DATE_FORMS`] lists.
-const FORMS: usize = 22;
+const FORMS: usize = 23;
 
 /// The date forms, one pattern each, longest first: where several match at
 /// the same start, the first listed wins (leftmost-first, as in one
@@ -130,6 +133,7 @@ static DATE_FORMS: LazyLock<[(DateForm, String); FORMS]> = LazyLock::new(|| {
         (DateForm::Duration, format!(r"(?-u:\b)(?P<dn>{NUMWORD})[\s-](?P<du>{UNIT})(?-u:\b)")),
         (DateForm::Deictic, r"(?-u:\b)(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b)".to_string()),
         (DateForm::Weekday, format!(r"(?-u:\b)(?:{WEEKDAY})(?-u:\b)")),
+        (DateForm::TheWeekend, r"(?-u:\b)weekend(?-u:\b)".to_string()),
         (DateForm::Month, format!(r"(?-u:\b)(?:{MONTH_FULL})(?-u:\b)")),
         (DateForm::Year, r"(?-u:\b)(?:1[6-9]|20)[0-9]{2}(?-u:\b)".to_string()),
     ]
@@ -460,6 +464,19 @@ impl Resolver<'_> {
         Some(iso_date(dct + Duration::days(delta)))
     }
 
+    /// `the weekend`: the last one (this one on a Saturday or Sunday), or
+    /// the coming one when the sentence speaks of the future.
+    fn the_weekend(&self, span: Span) -> Option<String> {
+        let dct = self.dct?;
+        let weekend = dct.weekday().num_days_from_monday() >= 5;
+        let back = if weekend || future_tense(self.doc, span) {
+            0
+        } else {
+            7
+        };
+        Some(format!("{}-WE", iso_week(dct - Duration::days(back))))
+    }
+
     fn relative(&self, q: &str, unit: &str) -> Option<String> {
         let dct = self.dct?;
         let step: i32 = match q.to_ascii_lowercase().as_str() {
@@ -703,6 +720,16 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
             };
             date(r.dct.map(|d| iso_date(d + Duration::days(delta))))
         }
+        DateForm::TheWeekend => {
+            // Only `the weekend` (`this weekend` is the relative form's; a
+            // bare `weekend` is a kind of day, `weekend trading`).
+            if words_before(text, span.start, 1).first() != Some(&"the")
+                || after.starts_with(|c: char| c == '-' || c.is_alphanumeric())
+            {
+                return None;
+            }
+            date(r.the_weekend(span))
+        }
         DateForm::Weekday => {
             // `Sunday Times`, `Cyber Monday Sale`: part of a name.
             let next_word = after.trim_start_matches(' ');
@@ -758,7 +785,11 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
             let follows_punct = after.is_empty()
                 || after
                     .starts_with([',', '.', ';', ':', ')', '!', '?', '\n', '\r', '"', '”', '’']);
-            if !(prev_word_is_preposition(text, span.start) || follows_punct) {
+            // `the 2018 World Economic Forum`: a year naming an event.
+            let names_event = words_before(text, span.start, 1).first() == Some(&"the")
+                && after.starts_with(' ')
+                && after[1..].starts_with(|c: char| c.is_uppercase());
+            if !(prev_word_is_preposition(text, span.start) || follows_punct || names_event) {
                 return None;
             }
             date(Some(m.whole().to_string()))

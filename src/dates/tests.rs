@@ -6,7 +6,7 @@ fn every_form_has_an_example_and_its_own_regex_has_its_groups() {
     let text = "On 2017-09-04, Monday, January 5th, 2017 and 5 January 2017; May 8 and \
                 8 May; March of 2019; mid-2020; Q3 2021, the second quarter of 2018 and \
                 2019 Q1; fiscal 2019; H1 2023; summer of 2022; a 39-year-old; the 1990s; two years ago; the next three months; earlier this \
-                week; the year-long probe; 12-month; today; on Friday; in September; in 2016.";
+                week; the year-long probe; 12-month; today; on Friday; over the weekend; in September; in 2016.";
     let seen: Vec<DateForm> = DATE_RE
         .find_iter(text)
         .map(|m| DATE_FORMS[m.pattern().as_usize()].0)
