@@ -195,6 +195,7 @@ pub(crate) static RULES: &[Rule] = &[
     rule!("owned-modifier", Owns, ORG => ORG_PRODUCT, followed_by(&["-"]), "Alibaba-owned Lazada", owned_modifier),
     rule!("backed-modifier", InvestedIn, ORG => ORG, followed_by(&["-"]), "Tencent-backed Kuaishou", backed_modifier),
     rule!("based-modifier", HeadquarteredIn, ORG => GPE, followed_by(&["-"]), "Shenzhen-based Tencent; the Shenzhen-based company (one the gazetteer places there)", based_modifier),
+    rule!("bracketed-product", Owns, ORG => ORG_PRODUCT, followed_by(&["("]), "Ant Financial (Alipay)", bracketed_product),
     rule!("org-of-place", HeadquarteredIn, ORG => GPE, followed_by(&["of"]), "Inspired Capital of New York", org_of_place),
     rule!("owner-of", Owns, ORG => ORG_PRODUCT, followed_by(&["parent", "owner", "operator"]), "TikTok parent ByteDance", owner_premodifier),
     rule!("investor-of", InvestedIn, ORG => ORG, followed_by(&["investor", "backer", "shareholder"]), "Uber investor SoftBank", investor_premodifier),
@@ -564,6 +565,19 @@ fn based_modifier(x: &Scope, mi: usize, out: &mut Pairs) {
             }
         }
         _ => {}
+    }
+}
+
+/// `Ant Financial (Alipay)`: a product in brackets right after an
+/// organisation is the organisation's.
+fn bracketed_product(x: &Scope, mi: usize, out: &mut Pairs) {
+    let s = x.s;
+    let after = s.ms[mi].b;
+    if s.ms[mi].kind == Org
+        && let Some(p) = s.mention_at(after + 1).filter(|&p| s.ms[p].kind == Product)
+        && s.w(s.ms[p].b) == ")"
+    {
+        out.push((s.ent(mi), s.ent(p)));
     }
 }
 
