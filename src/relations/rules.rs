@@ -1,6 +1,7 @@
 //! The relation rules: [`RULES`], one row per construction, each with its id
 //! (written as the relation's `rule`), relation type, argument types, anchor
-//! (a mention, or cue words) and one small function that finds its pairs.
+//! (a mention, a mention next to given words, or cue words) and one small
+//! function that finds its pairs.
 //!
 //! A function gets the sentence and the anchor (a mention index, or the
 //! token index of a cue word) and pushes `(head, tail)` entity indices; the
@@ -27,7 +28,8 @@ use RelationType::*;
 pub(super) struct Scope<'s, 'a> {
     pub(super) s: &'s Sent<'a>,
     pub(super) ctx: Context<'s>,
-    /// Organisation mentions so far (for `the two rivals`).
+    /// Organisation mentions so far (`the two rivals`; the company the
+    /// article's lede names).
     pub(super) mentioned: MentionCounts<'s>,
     /// Entity id → id of its headquarters' place (from the gazetteer).
     pub(super) hq: &'s HashMap<String, String>,
