@@ -841,16 +841,6 @@ impl Stage for EntityTagger {
     }
 }
 
-impl Linker<'_> {
-    /// Where the last organisation mention linked so far ends.
-    fn last_org_end(&self) -> Option<usize> {
-        self.mentions
-            .last()
-            .filter(|m| self.entities[m.entity].kind == EntityType::Org)
-            .map(|m| m.span.end)
-    }
-}
-
 struct LinkedMention {
     span: Span,
     entity: usize,
@@ -881,6 +871,14 @@ struct Linker<'a> {
 }
 
 impl<'a> Linker<'a> {
+    /// Where the last organisation mention linked so far ends.
+    fn last_org_end(&self) -> Option<usize> {
+        self.mentions
+            .last()
+            .filter(|m| self.entities[m.entity].kind == EntityType::Org)
+            .map(|m| m.span.end)
+    }
+
     /// A linker sized for `mentions` mentions (fewer entities), so that its
     /// tables rarely grow while a document is linked.
     fn with_capacity(mentions: usize) -> Linker<'a> {
