@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A deterministic synthetic gazetteer for benchmarks: N entities, two full
 aliases each (a name and its `Group`/`Holdings` form), most of them names no
-article holds (pronounceable made-up words), one in a hundred built from
-capitalised words of the corpus so the matcher has work to do.
+article holds (pronounceable made-up words), one in a hundred a pair of
+capitalised words the corpus holds, so the matcher has work to do.
 
     python3 scripts/make_gazetteer.py N OUT.tsv [--corpus fixtures/seeds]
 
@@ -26,14 +26,15 @@ HEADS = ["Group", "Holdings", "Capital", "Systems", "Partners", "Labs", "Industr
 
 
 def corpus_words(path: Path) -> list[str]:
-    """Capitalised words of the corpus's texts, in first-seen order."""
+    """Pairs of capitalised words of the corpus's texts (`Hong Kong`), in
+    first-seen order."""
     files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
     seen: dict[str, None] = {}
     for f in files:
         text = f.read_text(encoding="utf-8")
         if f.suffix == ".jsonl":
             text = "\n".join(json.loads(line).get("text", "") for line in text.splitlines() if line.strip())
-        for w in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
+        for w in re.findall(r"\b[A-Z][a-z]{2,} [A-Z][a-z]{2,}\b", text):
             seen.setdefault(w)
     return list(seen)
 
@@ -50,12 +51,13 @@ def main() -> None:
     lines = ["# Synthetic benchmark gazetteer (scripts/make_gazetteer.py): not real entities."]
     made = 0
     while made < args.n:
+        # A corpus pair once each; when they are used up, made-up names.
         if made % 100 == 99 and words:
-            first = rng.choice(words)
+            name = words.pop(rng.randrange(len(words)))
         else:
             first = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-        second = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
-        name = f"{first} {second}"
+            second = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
+            name = f"{first} {second}"
         long = f"{name} {rng.choice(HEADS)}"
         if name in names or long in names:
             continue
