@@ -721,11 +721,15 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
             date(r.dct.map(|d| iso_date(d + Duration::days(delta))))
         }
         DateForm::TheWeekend => {
-            // Only `the weekend` (`this weekend` is the relative form's; a
-            // bare `weekend` is a kind of day, `weekend trading`).
-            if words_before(text, span.start, 1).first() != Some(&"the")
-                || after.starts_with(|c: char| c == '-' || c.is_alphanumeric())
-            {
+            // Only a preposition and `the` before it (`over the weekend`,
+            // `during the weekend`): `this weekend` is the relative form's,
+            // and `weekend trading`, `the weekend edition` name no date.
+            let before = words_before(text, span.start, 2);
+            let dated = matches!(
+                before.as_slice(),
+                [prep, "the"] if matches!(*prep, "over" | "during" | "at" | "on" | "through" | "throughout" | "by" | "until" | "since" | "after" | "before" | "for")
+            );
+            if !dated || after.starts_with(|c: char| c == '-' || c.is_alphanumeric()) {
                 return None;
             }
             date(r.the_weekend(span))
