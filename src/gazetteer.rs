@@ -209,6 +209,9 @@ pub struct CheckReport {
     /// Short forms claimed by several entities, most claimed first: which one
     /// a mention means depends on what the document introduced.
     pub ambiguous_short_forms: Vec<(String, usize)>,
+    /// Full aliases a checked entry shares with an earlier entry (not strict:
+    /// the document or `rank=` decides at run time; strict: in `errors`).
+    pub shared_full_aliases: Vec<CheckIssue>,
 }
 
 /// Ordinary English words (`lexicon/common-words.txt`, generated from wordfreq).
@@ -217,7 +220,9 @@ pub(crate) const COMMON_WORDS: &str = include_str!("../lexicon/common-words.txt"
 /// Checks gazetteer files `(name, text)` as one set, on top of `context`
 /// (the built-in lists, for clashes and `hq=` ids; pass an empty gazetteer
 /// to check the files alone). Unlike loading, every problem is reported.
-pub fn check(files: &[(String, String)], context: &Gazetteer) -> CheckReport {
+/// With `strict`, a full alias two entries share is an error (as loading
+/// with `--strict` makes it); else it is listed as shared.
+pub fn check(files: &[(String, String)], context: &Gazetteer, strict: bool) -> CheckReport {
     let (_, common_words) = crate::lexicon::lexicon_file("common-words.txt", COMMON_WORDS);
     let common: HashSet<&str> = common_words
         .lines()
@@ -279,10 +284,15 @@ pub fn check(files: &[(String, String)], context: &Gazetteer) -> CheckReport {
             for a in &entry.aliases {
                 match owner.get(a) {
                     Some((other, first)) if *other != entry.id => {
-                        report.errors.push(issue(format!(
+                        let shared = issue(format!(
                             "alias {a:?} of {:?} is already an alias of {other:?} ({first})",
                             entry.id
-                        )))
+                        ));
+                        if strict {
+                            report.errors.push(shared);
+                        } else {
+                            report.shared_full_aliases.push(shared);
+                        }
                     }
                     _ => {
                         owner.insert(a.clone(), (entry.id.clone(), at.clone()));

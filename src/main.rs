@@ -89,6 +89,10 @@ struct GazetteerCheckArgs {
     /// Check the files alone, not against the built-in gazetteers (their ids and aliases).
     #[arg(long)]
     no_builtin: bool,
+    /// Report a full alias two entries share as an error, as `extract --strict`
+    /// refuses it (always so for the built-in lists).
+    #[arg(long)]
+    strict: bool,
     /// How many ordinary-word aliases and shared short forms to list.
     #[arg(long, default_value_t = 20)]
     top: usize,
@@ -681,7 +685,9 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
         };
         (files, context)
     };
-    let report = newsie::gazetteer::check(&files, &context);
+    // The built-in lists are curated: checked strictly, as they load.
+    let strict = a.strict || a.files.is_empty();
+    let report = newsie::gazetteer::check(&files, &context, strict);
     let mut out = std::io::stdout().lock();
     let mut total = [0usize; 4];
     // Entities per type, in the order of `CheckReport::counts`.
@@ -721,6 +727,14 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
     )?;
     for (form, n) in report.ambiguous_short_forms.iter().take(a.top) {
         writeln!(out, "  ~{form}: {n} entities")?;
+    }
+    writeln!(
+        out,
+        "\nfull aliases shared with another entry (the document or rank= decides; errors with --strict): {}",
+        report.shared_full_aliases.len()
+    )?;
+    for w in report.shared_full_aliases.iter().take(a.top) {
+        writeln!(out, "  {}: {}", w.origin, w.message)?;
     }
     Ok(u8::from(!report.errors.is_empty()))
 }

@@ -1238,7 +1238,7 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
          target-co\tORG\tTarget\n",
     )
     .unwrap();
-    let out = run(bin().args(["gazetteer", "check"]).arg(&file));
+    let out = run(bin().args(["gazetteer", "check", "--strict"]).arg(&file));
     assert_code(&out, 1);
     let text = String::from_utf8_lossy(&out.stdout);
     let name = file.display().to_string();
@@ -1253,9 +1253,21 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
     ] {
         assert!(text.contains(&want), "missing {want:?} in\n{text}");
     }
+    // Without --strict the shared name is listed, not an error (extract
+    // resolves it by the document or rank=).
+    let out = run(bin().args(["gazetteer", "check"]).arg(&file));
+    assert_code(&out, 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("errors: 4"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "shared with another entry (the document or rank= decides; errors with --strict): 1\n  {name}:4: alias \"Tencent\""
+        )),
+        "{text}"
+    );
     // Alone, the clash with the built-in Tencent is none.
     let out = run(bin()
-        .args(["gazetteer", "check", "--no-builtin"])
+        .args(["gazetteer", "check", "--strict", "--no-builtin"])
         .arg(&file));
     assert_code(&out, 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("errors: 4"));
