@@ -18,7 +18,7 @@ use foldhash::HashMap;
 
 use super::sent::{COMPANY_NOUNS, PHRASE_ENDS, Sent};
 use super::{Context, Found, MentionCounts};
-use crate::document::{Document, EntityType, RelationType};
+use crate::document::{Document, EntityType, Percent, RelationType};
 use crate::lexicon::{KeyFilter, PERSON_ROLES, WordList, builtin_words};
 
 use EntityType::{Gpe, Org, Person, Product};
@@ -39,13 +39,34 @@ pub(super) struct Scope<'s, 'a> {
     pub(super) memo: Memo<'s>,
 }
 
-/// What the rows of one construction share about a mention: how its `X's
-/// [words] Y` reads, its apposition. Keyed by the mention's index; a new
+/// What the rows of one construction share about an anchor: how a mention's
+/// `X's [words] Y` reads, its apposition; the phrase after an `its`, what an
+/// ownership verb says. Keyed by the mention's or token's index; a new
 /// sentence gets a new memo.
 #[derive(Default)]
 pub(super) struct Memo<'s> {
     possessive: RefCell<Option<(usize, Readings)>>,
-    apposition: Cell<Option<(usize, Option<Apposition<'s>>)>>,
+    apposition: Keyed<Option<Apposition<'s>>>,
+    /// Per cue token: the phrase after `its` and its owner.
+    its: Keyed<(usize, Option<usize>)>,
+    /// Per cue token: what `X owns|acquired … Y` says.
+    holding: Keyed<Option<(usize, usize, Holding)>>,
+}
+
+/// A value computed for one anchor (a mention's or token's index).
+type Keyed<T> = Cell<Option<(usize, T)>>;
+
+/// The value `cell` holds for `key`, else `compute`'s, kept for the next
+/// row at the same anchor.
+fn memoised<T: Copy>(cell: &Keyed<T>, key: usize, compute: impl FnOnce() -> T) -> T {
+    if let Some((at, found)) = cell.get()
+        && at == key
+    {
+        return found;
+    }
+    let found = compute();
+    cell.set(Some((key, found)));
+    found
 }
 
 /// Where a rule puts the `(head, tail)` entity indices it finds: kept when
@@ -689,14 +710,7 @@ struct Apposition<'s> {
 
 /// The apposition after mention `mi`, from the memo.
 fn apposition<'s>(x: &Scope<'s, '_>, mi: usize) -> Option<Apposition<'s>> {
-    if let Some((m, found)) = x.memo.apposition.get()
-        && m == mi
-    {
-        return found;
-    }
-    let found = read_apposition(x.s, mi);
-    x.memo.apposition.set(Some((mi, found)));
-    found
+    memoised(&x.memo.apposition, mi, || read_apposition(x.s, mi))
 }
 
 fn read_apposition<'s>(s: &'s Sent, mi: usize) -> Option<Apposition<'s>> {
@@ -997,6 +1011,10 @@ fn rival_premodifier(x: &Scope, mi: usize, out: &mut Pairs) {
 /// The end of the noun phrase after `its` at `i` (a function word ends it:
 /// `its check that Finix`, `its own shares to Alphabet`), and the owner.
 fn its_phrase(x: &Scope, i: usize) -> (usize, Option<usize>) {
+    memoised(&x.memo.its, i, || read_its_phrase(x, i))
+}
+
+fn read_its_phrase(x: &Scope, i: usize) -> (usize, Option<usize>) {
     let s = x.s;
     let phrase_ends = &*PHRASE_ENDS;
     let mut k = i + 1;
@@ -1195,11 +1213,12 @@ fn stake_in(s: &Sent, i: usize) -> Option<(usize, usize, bool)> {
         .or_else(|| s.subject_org())?;
     let at = s.doc.tokens[s.t0 + i].span.start;
     let majority = stake
-        && (s.doc.percents.iter().any(|p| {
-            p.span.end <= at
-                && at - p.span.end <= 12
-                && p.value.digits > 50 * 10u128.pow(p.value.scale)
-        }) || (i.saturating_sub(3)..i).any(|k| matches!(s.w(k), "majority" | "controlling")));
+        && (s
+            .doc
+            .percents
+            .iter()
+            .any(|p| p.span.end <= at && at - p.span.end <= 12 && over_half(p))
+            || (i.saturating_sub(3)..i).any(|k| matches!(s.w(k), "majority" | "controlling")));
     Some((h, t, majority))
 }
 
@@ -1240,8 +1259,14 @@ fn owned_by(x: &Scope, i: usize, out: &mut Pairs) {
     }
 }
 
+/// A percentage above 50: a majority stake (SPEC §6).
+fn over_half(p: &Percent) -> bool {
+    p.value.digits > 50 * 10u128.pow(p.value.scale)
+}
+
 /// What `X owns|acquired|bought … Y` says: a share (`owns about 15% of Y`:
 /// the percentage's value), or whole ownership.
+#[derive(Clone, Copy)]
 enum Holding {
     Share(bool),
     Whole,
@@ -1249,7 +1274,11 @@ enum Holding {
 
 /// `X owns|acquired|bought … Y`: the agent, the first mention after the
 /// verb, and the holding.
-fn verb_holding(s: &Sent, i: usize) -> Option<(usize, usize, Holding)> {
+fn verb_holding(x: &Scope, i: usize) -> Option<(usize, usize, Holding)> {
+    memoised(&x.memo.holding, i, || read_verb_holding(x.s, i))
+}
+
+fn read_verb_holding(s: &Sent, i: usize) -> Option<(usize, usize, Holding)> {
     let (h, t) = (s.agent_before(i)?, s.first_after(i + 1, 5)?);
     let at = s.doc.tokens[s.t0 + i].span.end;
     let until = s.doc.tokens[s.t0 + s.ms[t].a].span.start;
@@ -1259,7 +1288,7 @@ fn verb_holding(s: &Sent, i: usize) -> Option<(usize, usize, Holding)> {
         .iter()
         .find(|p| p.span.start >= at && p.span.end <= until);
     let holding = match share {
-        Some(p) => Holding::Share(p.value.digits > 50 * 10u128.pow(p.value.scale)),
+        Some(p) => Holding::Share(over_half(p)),
         None => Holding::Whole,
     };
     Some((h, t, holding))
@@ -1267,7 +1296,7 @@ fn verb_holding(s: &Sent, i: usize) -> Option<(usize, usize, Holding)> {
 
 fn owns_verb(x: &Scope, i: usize, out: &mut Pairs) {
     let s = x.s;
-    let Some((h, t, Holding::Whole)) = verb_holding(s, i) else {
+    let Some((h, t, Holding::Whole)) = verb_holding(x, i) else {
         return;
     };
     // Only a stake reaches that far (`owns about 15% of`); `bought by` is passive.
@@ -1286,13 +1315,13 @@ fn owns_verb(x: &Scope, i: usize, out: &mut Pairs) {
 
 /// `X owns about 15% of Y`: a minority stake is an investment (SPEC §6).
 fn minority_stake_verb(x: &Scope, i: usize, out: &mut Pairs) {
-    if let Some((h, t, Holding::Share(false))) = verb_holding(x.s, i) {
+    if let Some((h, t, Holding::Share(false))) = verb_holding(x, i) {
         out.push((x.s.ent(h), x.s.ent(t)));
     }
 }
 
 fn majority_stake_verb(x: &Scope, i: usize, out: &mut Pairs) {
-    if let Some((h, t, Holding::Share(true))) = verb_holding(x.s, i) {
+    if let Some((h, t, Holding::Share(true))) = verb_holding(x, i) {
         out.push((x.s.ent(h), x.s.ent(t)));
     }
 }
