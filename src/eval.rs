@@ -476,11 +476,6 @@ pub fn evaluate_files(gold: &Path, pred: &Path) -> Result<Report, RecordsError> 
     Ok(evaluate(&load_records(gold)?, &load_records(pred)?))
 }
 
-/// Loads both files and scores their relations per rule ([`by_rule`]).
-pub fn by_rule_files(gold: &Path, pred: &Path) -> Result<RuleReport, RecordsError> {
-    Ok(by_rule(&load_records(gold)?, &load_records(pred)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

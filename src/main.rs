@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
-use newsie::eval::{EvalFormat, by_rule_files, evaluate_files};
+use newsie::eval::{EvalFormat, by_rule, evaluate, load_records};
 use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
 use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, Runner};
@@ -744,7 +744,8 @@ fn eval(a: EvalArgs) -> Result<u8> {
         EvalFormatArg::Table => EvalFormat::Table,
         EvalFormatArg::Json => EvalFormat::Json,
     };
-    let report = evaluate_files(&a.gold, &a.pred)?;
+    let (gold, pred) = (load_records(&a.gold)?, load_records(&a.pred)?);
+    let report = evaluate(&gold, &pred);
     let known = report.measure_names();
     for (k, _) in &a.min {
         if !known.iter().any(|m| m == k) {
@@ -753,7 +754,7 @@ fn eval(a: EvalArgs) -> Result<u8> {
     }
     let mut stdout = std::io::stdout().lock();
     if a.by_rule {
-        let rules = by_rule_files(&a.gold, &a.pred)?;
+        let rules = by_rule(&gold, &pred);
         match format {
             // One JSON document: the measures and the rules.
             EvalFormat::Json => {
