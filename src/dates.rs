@@ -467,14 +467,13 @@ impl Resolver<'_> {
     /// `the weekend`: the last one (this one on a Saturday or Sunday), or
     /// the coming one when the sentence speaks of the future.
     fn the_weekend(&self, span: Span) -> Option<String> {
-        let dct = self.dct?;
-        let weekend = dct.weekday().num_days_from_monday() >= 5;
-        let back = if weekend || future_tense(self.doc, span) {
-            0
+        let weekend = self.dct?.weekday().num_days_from_monday() >= 5;
+        let which = if weekend || future_tense(self.doc, span) {
+            "this"
         } else {
-            7
+            "last"
         };
-        Some(format!("{}-WE", iso_week(dct - Duration::days(back))))
+        self.relative(which, "weekend")
     }
 
     fn relative(&self, q: &str, unit: &str) -> Option<String> {
