@@ -2,8 +2,9 @@
 //! list knows, one overlap policy, and linking of mentions into entities.
 //!
 //! Steps, per document:
-//! 1. **Gazetteer matches**: every alias of every entry is compiled once into one
-//!    case-sensitive leftmost-longest aho-corasick automaton. A match counts only
+//! 1. **Gazetteer matches**: every alias of every entry is a key of a
+//!    compiled list's `fst` map (`gazetteer`); at each token start the longest
+//!    alias the text starts with is looked up, case-sensitively. A match counts only
 //!    on word boundaries (no letter or digit on either side, no `.x` joining it
 //!    to a domain or abbreviation, no `$` making it a currency prefix); a
 //!    possessive `'s` is outside every alias, so it stays out of the span. An
@@ -27,12 +28,10 @@ use std::borrow::Cow;
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::document::{
-    Document, Entity, EntityType, Mention, MentionSource, Span, Token, TokenKind,
-};
+use crate::document::{Document, Entity, EntityType, Mention, MentionSource, Span, TokenKind};
 use crate::error::GazetteerError;
-use crate::gazetteer::Gazetteer;
-use crate::lexicon::{self, KeyFilter, TextFilter};
+use crate::gazetteer::{AliasMatcher, Gazetteer};
+use crate::lexicon::{self, KeyFilter};
 use crate::stage::Stage;
 use crate::tokenize::tokenize;
 
@@ -41,8 +40,9 @@ pub(crate) mod fallback;
 /// What a candidate mention would name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
-    /// A gazetteer pattern (index into `EntityTagger::targets`).
-    Gazetteer(usize),
+    /// A gazetteer alias: the range of its `(entry, needs_intro)` targets
+    /// in the document's target list (see `EntityTagger::tag`).
+    Gazetteer(u32, u32),
     /// A name no gazetteer knows.
     New {
         kind: EntityType,
@@ -63,66 +63,6 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone)]
 pub struct EntityTagger {
     gazetteer: Gazetteer,
-    /// Every alias surface, by pattern index.
-    surfaces: Vec<Box<str>>,
-    /// The patterns by the text of their first token, longest surface first:
-    /// an alias on word boundaries starts where a token equal to its own
-    /// first token starts (see `new`), so one look-up finds the few aliases
-    /// that can start at a token.
-    by_first_token: HashMap<Box<str>, Box<[AliasAfterFirst]>>,
-    /// Bytes some alias starts with: only positions holding one are searched.
-    first_bytes: [bool; 256],
-    /// Every alias starts with a letter or digit.
-    word_initial: bool,
-    /// The word keys of the aliases' first tokens: a word token whose key is
-    /// not here starts no alias, and its walk (a cache miss or two in the
-    /// automaton) is skipped.
-    first_tokens: KeyFilter,
-    /// The same first tokens by a finer digest of their text, asked of the
-    /// tokens `first_tokens` lets through: a third of a text's words, two in
-    /// three of which start no alias. Their walks cost few instructions, but
-    /// skipping them made the corpus run 2 to 2.5% faster.
-    first_token_texts: TextFilter,
-    /// Per automaton pattern: the entries it names and whether it needs an introduction.
-    targets: Vec<Vec<(usize, bool)>>,
-    /// Per automaton pattern: it is a full alias of an organisation (legal suffixes may follow).
-    org_pattern: Vec<bool>,
-    /// Per entry: the short form a person is referred back to by.
-    surnames: Vec<Option<String>>,
-}
-
-/// An alias as the matcher tries it once its first token matched: its pattern
-/// index and the first (up to) eight bytes after that token, with a mask of
-/// those bytes.
-#[derive(Debug, Clone, Copy)]
-struct AliasAfterFirst {
-    pattern: u32,
-    head: u64,
-    mask: u64,
-}
-
-impl AliasAfterFirst {
-    fn new(pattern: u32, after_first: &[u8]) -> AliasAfterFirst {
-        let n = after_first.len().min(8);
-        let mask = if n == 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * n)) - 1
-        };
-        AliasAfterFirst {
-            pattern,
-            head: eight_bytes(after_first) & mask,
-            mask,
-        }
-    }
-}
-
-/// Up to the first eight bytes of `bytes` as a little-endian word, zeros past the end.
-fn eight_bytes(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    let n = bytes.len().min(8);
-    word[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(word)
 }
 
 /// The acronym in brackets right after a name (` (KFTC)`, ` (SME)`): two to
@@ -321,14 +261,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// The first token of an alias. A token never spans a space, and ends at a
-/// space as at the end of the text, so the first word alone is tokenized (an
-/// alias list of hundreds of thousands of names is tokenized at every start).
-fn first_token(alias: &str) -> Option<Token> {
-    let word = alias.split(' ').next().unwrap_or(alias);
-    tokenize(word).into_iter().next()
-}
-
 /// Whether the char before byte `pos` (a char boundary) is a letter or digit.
 fn follows_word_char(text: &str, pos: usize) -> bool {
     match text.as_bytes()[..pos].last() {
@@ -364,91 +296,12 @@ pub(crate) fn on_word_boundaries(text: &str, span: Span) -> bool {
 }
 
 impl EntityTagger {
-    /// Compiles the gazetteer into the matcher.
+    /// A tagger that matches the gazetteer's aliases.
+    ///
+    /// The gazetteer's lists are compiled (`fst` maps of their aliases, read
+    /// in place): nothing is built here, so start-up does not grow with them.
     pub fn new(gazetteer: Gazetteer) -> Result<EntityTagger, GazetteerError> {
-        let patterns = gazetteer.patterns();
-        let mut by_surface: HashMap<&str, usize> = HashMap::with_capacity(patterns.len());
-        let mut surfaces: Vec<&str> = Vec::with_capacity(patterns.len());
-        let mut targets: Vec<Vec<(usize, bool)>> = Vec::with_capacity(patterns.len());
-        for (surface, entry, needs_intro) in &patterns {
-            let idx = *by_surface.entry(surface).or_insert_with(|| {
-                surfaces.push(surface);
-                targets.push(Vec::new());
-                targets.len() - 1
-            });
-            if !targets[idx].contains(&(*entry, *needs_intro)) {
-                targets[idx].push((*entry, *needs_intro));
-            }
-        }
-        let word_initial = surfaces
-            .iter()
-            .all(|s| s.chars().next().is_some_and(char::is_alphanumeric));
-        let mut first_bytes = [false; 256];
-        let mut first_tokens = KeyFilter::new();
-        let mut first_token_texts = TextFilter::new();
-        // Searches start at tokens (see `gazetteer_candidates`), so a matcher
-        // needs no failure transitions: an aho-corasick automaton spent most
-        // of its build on them (0.18 s of a 0.33 s start-up with the built-in
-        // lists), and walked as slowly as a transducer (docs/PERFORMANCE.md).
-        let mut by_first: HashMap<&str, Vec<u32>> = HashMap::new();
-        for (i, s) in surfaces.iter().enumerate() {
-            if let Some(&b) = s.as_bytes().first() {
-                first_bytes[usize::from(b)] = true;
-            }
-            // In a text, an alias on word boundaries starts with a token equal
-            // to its own first token: tokens join across `.` and `,` only with
-            // word characters on both sides, which a boundary forbids after
-            // the alias (a digit after `,` is the one exception: `360` is no
-            // name in `360,000`).
-            if let Some(t) = first_token(s) {
-                first_tokens.insert(t.word_key);
-                first_token_texts.insert(t.text(s).as_bytes());
-                by_first.entry(t.text(s)).or_default().push(i as u32);
-            }
-        }
-        let by_first_token = by_first
-            .into_iter()
-            .map(|(first, mut patterns)| {
-                patterns.sort_by_key(|&p| std::cmp::Reverse(surfaces[p as usize].len()));
-                let entries = patterns
-                    .into_iter()
-                    .map(|p| {
-                        AliasAfterFirst::new(p, &surfaces[p as usize].as_bytes()[first.len()..])
-                    })
-                    .collect();
-                (Box::from(first), entries)
-            })
-            .collect();
-        let surfaces: Vec<Box<str>> = surfaces.into_iter().map(Box::from).collect();
-        drop(by_surface);
-        drop(patterns);
-        let surnames = gazetteer
-            .entries
-            .iter()
-            .map(|e| match e.kind {
-                EntityType::Person => e.surname.clone().or_else(|| person_surname(&e.name)),
-                _ => None,
-            })
-            .collect();
-        let org_pattern = targets
-            .iter()
-            .map(|t| {
-                t.iter()
-                    .any(|&(e, intro)| !intro && gazetteer.entries[e].kind == EntityType::Org)
-            })
-            .collect();
-        Ok(EntityTagger {
-            gazetteer,
-            surfaces,
-            by_first_token,
-            first_bytes,
-            word_initial,
-            first_tokens,
-            first_token_texts,
-            targets,
-            org_pattern,
-            surnames,
-        })
+        Ok(EntityTagger { gazetteer })
     }
 
     /// The gazetteer this tagger matches.
@@ -458,90 +311,74 @@ impl EntityTagger {
 
     /// Gazetteer matches on word boundaries, left to right; at each start the
     /// longest alias wins. A match can only count where no letter or digit
-    /// precedes it, and an alias on word boundaries starts with a token equal
-    /// to its own first token, so only token starts are tried. When every
-    /// alias starts with a letter or digit (the built-in gazetteers do), those
-    /// are the word and number tokens whose key and digest some alias's first
-    /// token has; otherwise every token is tried.
-    fn gazetteer_candidates(&self, doc: &Document, out: &mut Vec<Candidate>) {
+    /// precedes it, at the start of a token, so only token starts are tried,
+    /// and of those only the ones whose first bytes some alias starts with.
+    /// Each candidate's targets are appended to `targets`.
+    fn gazetteer_candidates(
+        &self,
+        doc: &Document,
+        out: &mut Vec<Candidate>,
+        targets: &mut Vec<(usize, bool)>,
+    ) {
         let text = doc.text.as_str();
         let bytes = text.as_bytes();
-        let starts = if self.word_initial {
-            // The tokens that may start an alias: those whose word key one of
-            // the aliases' first tokens has, gathered without a branch per
-            // token, and of those the ones whose text's digest one has.
-            let mut starts = lexicon::tokens_where(&doc.tokens, |t| {
-                (t.kind != TokenKind::Punct) & self.first_tokens.may_contain(t.word_key)
-            });
-            starts.retain(|&i| {
-                let span = doc.tokens[i].span;
-                self.first_token_texts
-                    .may_contain(&bytes[span.start..span.end])
-            });
-            starts
-        } else {
-            (0..doc.tokens.len()).collect()
-        };
+        let matcher = self.gazetteer.matcher();
         let mut free_from = 0;
-        for i in starts {
-            let token = doc.tokens[i].span;
-            if token.start >= free_from
-                && let Some(end) = self.alias_at(text, token, out)
+        for token in &doc.tokens {
+            let start = token.span.start;
+            if start >= free_from
+                && self.gazetteer.may_start(&bytes[start..])
+                && let Some(end) = self.alias_at(&matcher, text, token.span, out, targets)
             {
                 free_from = end;
             }
         }
     }
 
-    /// Tries an alias at the start of `token`: pushes the candidate and
-    /// returns its end when one starts there on word boundaries.
-    fn alias_at(&self, text: &str, token: Span, out: &mut Vec<Candidate>) -> Option<usize> {
+    /// Tries an alias at the start of `token`: pushes the candidate (and its
+    /// targets) and returns its end when one starts there on word boundaries.
+    fn alias_at(
+        &self,
+        matcher: &AliasMatcher<'_>,
+        text: &str,
+        token: Span,
+        out: &mut Vec<Candidate>,
+        targets: &mut Vec<(usize, bool)>,
+    ) -> Option<usize> {
         let pos = token.start;
-        if !self.first_bytes[usize::from(text.as_bytes()[pos])] || follows_word_char(text, pos) {
+        if follows_word_char(text, pos) {
             return None;
         }
-        let (pattern, end) = self.longest_alias_at(text, token)?;
+        let mark = targets.len();
+        let end = pos + matcher.longest_alias(&text.as_bytes()[pos..], targets)?;
         let mut span = Span::new(pos, end);
-        // On a rejection a shorter alias may still start later inside the match.
-        if !on_word_boundaries(text, span) {
-            return None;
-        }
-        if self.org_pattern[pattern] {
-            span.end += legal_suffix_len(&text[span.end..]);
+        let found = &targets[mark..];
+        let names = |kind: EntityType, full: bool| {
+            found
+                .iter()
+                .any(|&(e, intro)| !(full && intro) && self.gazetteer.entry(e).kind() == kind)
+        };
+        // An alias covers the token it starts with: tokens join across `,`
+        // between digits, so `360` is no name in `360,000`. On a rejection a
+        // shorter alias may still start later inside the match.
+        let mut rejected = end < token.end || !on_word_boundaries(text, span);
+        if !rejected && names(EntityType::Org, true) {
+            span.end += legal_suffix_len(&text[end..]);
         }
         // `US dollars`, `Hong Kong dollars`: a currency's name (SPEC §2).
         let rest = &text[span.end..];
-        if (rest.starts_with(" dollar") || rest.starts_with(" Dollar"))
-            && self.targets[pattern]
-                .iter()
-                .any(|&(e, _)| self.gazetteer.entries[e].kind == EntityType::Gpe)
-        {
+        rejected |= (rest.starts_with(" dollar") || rest.starts_with(" Dollar"))
+            && names(EntityType::Gpe, false);
+        if rejected {
+            targets.truncate(mark);
             return None;
         }
         out.push(Candidate {
             span,
-            target: Target::Gazetteer(pattern),
+            target: Target::Gazetteer(mark as u32, targets.len() as u32),
             source: MentionSource::Gazetteer,
         });
         Some(end)
-    }
-
-    /// The longest alias starting at `token`'s start: its pattern index and end.
-    fn longest_alias_at(&self, text: &str, token: Span) -> Option<(usize, usize)> {
-        let patterns = self.by_first_token.get(&text[token.start..token.end])?;
-        let bytes = text.as_bytes();
-        let after = eight_bytes(&bytes[token.end..]);
-        let rest = &bytes[token.start..];
-        patterns.iter().find_map(|a| {
-            // Most candidates differ within 8 bytes of the first token's end:
-            // one masked compare turns them away without a `memcmp`.
-            if after & a.mask != a.head {
-                return None;
-            }
-            let surface = self.surfaces[a.pattern as usize].as_bytes();
-            rest.starts_with(surface)
-                .then_some((a.pattern as usize, token.start + surface.len()))
-        })
     }
 
     /// Tags `doc` (needs tokens).
@@ -549,7 +386,10 @@ impl EntityTagger {
         // News text has about one candidate per ten tokens: room for one per
         // eight rarely needs to grow.
         let mut cands = Vec::with_capacity(doc.tokens.len() / 8);
-        self.gazetteer_candidates(doc, &mut cands);
+        // The entries each gazetteer candidate names (`Target::Gazetteer`).
+        let mut targets = Vec::with_capacity(doc.tokens.len() / 8);
+        self.gazetteer_candidates(doc, &mut cands, &mut targets);
+        let targets_of = |a: u32, b: u32| &targets[a as usize..b as usize];
         let n_gazetteer = cands.len();
         fallback::candidates(doc, &mut cands);
         // A fallback name that strings together two known names, the last an
@@ -566,9 +406,9 @@ impl EntityTagger {
                     .take_while(|k| k.span.start < f.span.end)
                     .filter(|k| f.span.contains(&k.span));
                 let names_org = |k: &Candidate| match k.target {
-                    Target::Gazetteer(p) => self.targets[p].iter().any(|&(e, _)| {
+                    Target::Gazetteer(a, b) => targets_of(a, b).iter().any(|&(e, _)| {
                         matches!(
-                            self.gazetteer.entries[e].kind,
+                            self.gazetteer.entry(e).kind(),
                             EntityType::Org | EntityType::Product
                         )
                     }),
@@ -601,45 +441,44 @@ impl EntityTagger {
         for i in kept {
             let c = &cands[i];
             match &c.target {
-                Target::Gazetteer(p) => {
-                    let mut full = self.targets[*p].iter().filter(|t| !t.1).map(|t| t.0);
+                &Target::Gazetteer(a, b) => {
+                    let found = targets_of(a, b);
+                    let mut full = found.iter().filter(|t| !t.1).map(|t| t.0);
                     if let Some(first) = full.next() {
                         let entry = match full.next() {
                             None => Some(first),
                             // An alias several entries share (a user's large
                             // list): the document decides, else `rank=`.
-                            Some(_) => self.resolve_shared(*p, &linker, c.span.start),
+                            Some(_) => self.resolve_shared(found, &linker, c.span.start),
                         };
                         let Some(entry) = entry else {
                             ambiguous += 1;
                             continue;
                         };
-                        let e = &self.gazetteer.entries[entry];
-                        let idx = linker.entity(&e.id, e.kind, &e.name);
+                        let e = self.gazetteer.entry(entry);
+                        let idx = linker.entity(e.id(), e.kind(), e.name());
                         linker.add(c.span, idx, MentionSource::Gazetteer, true);
                     } else {
                         // A short form: the nearest preceding introduced entry that has it.
-                        let ids = self.targets[*p]
-                            .iter()
-                            .map(|t| self.gazetteer.entries[t.0].id.as_str());
+                        let ids = found.iter().map(|t| self.gazetteer.entry(t.0).id());
                         if let Some(idx) = linker.nearest_intro(ids, c.span.start) {
                             linker.add(c.span, idx, MentionSource::ShortForm, false);
                         } else if let Some(entry) =
-                            self.cued_short_form(doc, *p, c.span, linker.last_org_end())
+                            self.cued_short_form(doc, found, c.span, linker.last_org_end())
                         {
                             // `broadcaster Sky`: the text marks the short
                             // form as this organisation's name, which
                             // introduces it (SPEC §2 on ordinary words).
-                            let e = &self.gazetteer.entries[entry];
-                            let idx = linker.entity(&e.id, e.kind, &e.name);
+                            let e = self.gazetteer.entry(entry);
+                            let idx = linker.entity(e.id(), e.kind(), e.name());
                             linker.add(c.span, idx, MentionSource::ShortForm, true);
                         }
                     }
                 }
                 Target::New { kind, id, name } => {
-                    let gaz = self.gazetteer.get(id).filter(|e| e.kind == *kind);
+                    let gaz = self.gazetteer.get(id).filter(|e| e.kind() == *kind);
                     let idx = match gaz {
-                        Some(e) => linker.entity(&e.id, e.kind, &e.name),
+                        Some(e) => linker.entity(e.id(), e.kind(), e.name()),
                         None => linker.entity(id, *kind, name),
                     };
                     linker.add(c.span, idx, MentionSource::Fallback, true);
@@ -658,21 +497,22 @@ impl EntityTagger {
     /// The entry a full alias that several entries share names at `pos`: the
     /// one the document introduced nearest before, else the one of lowest
     /// `rank=` (if only one has it), else none.
-    fn resolve_shared(&self, pattern: usize, linker: &Linker<'_>, pos: usize) -> Option<usize> {
-        let full: Vec<usize> = self.targets[pattern]
-            .iter()
-            .filter(|t| !t.1)
-            .map(|t| t.0)
-            .collect();
-        let ids = full.iter().map(|&e| self.gazetteer.entries[e].id.as_str());
+    fn resolve_shared(
+        &self,
+        targets: &[(usize, bool)],
+        linker: &Linker<'_>,
+        pos: usize,
+    ) -> Option<usize> {
+        let full: Vec<usize> = targets.iter().filter(|t| !t.1).map(|t| t.0).collect();
+        let ids = full.iter().map(|&e| self.gazetteer.entry(e).id());
         if let Some(idx) = linker.nearest_intro(ids, pos) {
             let id = linker.entities[idx].id;
             return full
                 .iter()
                 .copied()
-                .find(|&e| self.gazetteer.entries[e].id == id);
+                .find(|&e| self.gazetteer.entry(e).id() == id);
         }
-        let rank = |e: usize| self.gazetteer.entries[e].rank.unwrap_or(u32::MAX);
+        let rank = |e: usize| self.gazetteer.entry(e).rank().unwrap_or(u32::MAX);
         let best = full.iter().copied().min_by_key(|&e| rank(e))?;
         let tied = full.iter().filter(|&&e| rank(e) == rank(best)).count();
         (rank(best) < u32::MAX && tied == 1).then_some(best)
@@ -687,15 +527,15 @@ impl EntityTagger {
     fn cued_short_form(
         &self,
         doc: &Document,
-        pattern: usize,
+        targets: &[(usize, bool)],
         span: Span,
         prev_org_end: Option<usize>,
     ) -> Option<usize> {
-        let [(entry, true)] = self.targets[pattern][..] else {
+        let [(entry, true)] = targets[..] else {
             return None;
         };
         if !matches!(
-            self.gazetteer.entries[entry].kind,
+            self.gazetteer.entry(entry).kind(),
             EntityType::Org | EntityType::Product
         ) {
             return None;
@@ -726,8 +566,12 @@ impl EntityTagger {
             // and without its legal suffix (`Acme` after `Acme Corp.`).
             let (form, again) = match e.kind {
                 EntityType::Person => (
-                    match self.gazetteer.index_of(e.id) {
-                        Some(i) => self.surnames[i].as_deref().map(Cow::Borrowed),
+                    match self.gazetteer.get(e.id) {
+                        Some(g) if g.kind() != EntityType::Person => None,
+                        Some(g) => match g.surname() {
+                            Some(s) => Some(Cow::Borrowed(s)),
+                            None => person_surname(g.name()).map(Cow::Owned),
+                        },
                         None => person_surname(e.name).map(Cow::Owned),
                     },
                     None,

@@ -17,6 +17,14 @@ pub enum GazetteerError {
         /// What the OS said.
         message: String,
     },
+    /// A compiled gazetteer (`.ngz`) is damaged or of another format version.
+    #[error("{path}: cannot use compiled gazetteer: {message}")]
+    Compiled {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A line is malformed or conflicts with another.
     #[error("{origin}:{line}: {message}")]
     Invalid {

@@ -124,47 +124,6 @@ impl KeyFilter {
     }
 }
 
-/// A finer set than [`KeyFilter`] (65,536 bits) of a digest of a word's text:
-/// its length and its first two and last two bytes. For a list so large that
-/// the 12-bit key says "maybe" to many words (the gazetteer's thousand first
-/// words let a third of a text's words through, two in three of them none
-/// of those words): a second question for the price of reading the word's
-/// bytes. No means no.
-#[derive(Debug, Clone)]
-pub(crate) struct TextFilter(Box<[u64; 1024]>);
-
-impl TextFilter {
-    pub(crate) fn new() -> TextFilter {
-        TextFilter(Box::new([0; 1024]))
-    }
-
-    pub(crate) fn insert(&mut self, word: &[u8]) {
-        let bit = usize::from(text_digest(word));
-        self.0[bit / 64] |= 1 << (bit % 64);
-    }
-
-    #[inline]
-    pub(crate) fn may_contain(&self, word: &[u8]) -> bool {
-        let bit = usize::from(text_digest(word));
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
-    }
-}
-
-/// The 16-bit digest [`TextFilter`] is indexed by (0 for the empty word).
-#[inline]
-fn text_digest(word: &[u8]) -> u16 {
-    let n = word.len();
-    if n == 0 {
-        return 0;
-    }
-    // The first two and the last two bytes (of a one-byte word, that byte
-    // four times), read without a branch on the length.
-    let (second, penult) = (word[1.min(n - 1)], word[n.saturating_sub(2)]);
-    let key =
-        u64::from(u32::from_le_bytes([word[0], second, penult, word[n - 1]])) | (n as u64) << 32;
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as u16
-}
-
 /// `table` (a per-byte flag) with the ASCII digits set too.
 pub(crate) const fn with_ascii_digits(mut table: [bool; 256]) -> [bool; 256] {
     let mut b = b'0';
@@ -802,43 +761,6 @@ mod tests {
                 assert!(list.contains(w), "{w}");
             }
         }
-    }
-
-    #[test]
-    fn text_filter_holds_its_words_and_turns_most_others_away() {
-        // Real words: every other word of the lexicon's lists goes in (with
-        // a few short ones), the rest are asked about.
-        let mut lexicon: Vec<&str> = lists()[..5]
-            .iter()
-            .flat_map(|l| l.words.iter().copied())
-            .collect();
-        lexicon.sort_unstable();
-        lexicon.dedup();
-        let (mut words, mut others) = (Vec::new(), Vec::new());
-        for (k, w) in lexicon.into_iter().enumerate() {
-            if k % 2 == 0 {
-                words.push(w);
-            } else {
-                others.push(w);
-            }
-        }
-        words.extend(["a", "Co", "", "\u{4E2D}"]);
-        let mut filter = TextFilter::new();
-        for w in &words {
-            filter.insert(w.as_bytes());
-        }
-        for w in &words {
-            assert!(filter.may_contain(w.as_bytes()), "{w}");
-        }
-        let passed = others
-            .iter()
-            .filter(|w| filter.may_contain(w.as_bytes()))
-            .count();
-        assert!(
-            passed * 20 < others.len(),
-            "{passed} of {} passed",
-            others.len()
-        );
     }
 
     proptest! {

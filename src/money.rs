@@ -42,24 +42,19 @@ use crate::tokenize::tokenize;
 /// an ambiguous sign).
 #[derive(Debug, Default, Clone)]
 pub struct MoneyTagger {
-    /// Entity id → the name of the place it is headquartered in (from the
-    /// gazetteer): `¥` after `Toyota` is yen because Toyota's headquarters,
-    /// Toyota City, is a cue of the yen (`lexicon/currency-cues.tsv`).
-    hq_names: foldhash::HashMap<String, String>,
+    /// For the names of the places entities are headquartered in (`hq=`),
+    /// looked up as needed: `¥` after `Toyota` is yen because Toyota's
+    /// headquarters, Toyota City, is a cue of the yen
+    /// (`lexicon/currency-cues.tsv`).
+    gazetteer: crate::gazetteer::Gazetteer,
 }
 
 impl MoneyTagger {
     /// A tagger that knows the gazetteer's headquarters.
     pub fn new(gazetteer: &crate::gazetteer::Gazetteer) -> MoneyTagger {
-        let hq_names = gazetteer
-            .entries
-            .iter()
-            .filter_map(|e| {
-                let hq = gazetteer.get(e.hq.as_deref()?)?;
-                Some((e.id.clone(), hq.name.clone()))
-            })
-            .collect();
-        MoneyTagger { hq_names }
+        MoneyTagger {
+            gazetteer: gazetteer.clone(),
+        }
     }
 
     /// Settles the currency of amounts with a sign the document decides
@@ -80,8 +75,8 @@ impl MoneyTagger {
                 .take_while(|x| x.span.end <= m.span.start)
                 .filter_map(|x| {
                     let e = &doc.entities[x.entity];
-                    let hq = self.hq_names.get(&e.id)?;
-                    Some((x.span.start, hq.as_str()))
+                    let hq = self.gazetteer.get(self.gazetteer.get(&e.id)?.hq()?)?;
+                    Some((x.span.start, hq.name()))
                 })
                 .collect();
             if let Some(code) = table.currency_in_context(form, &doc.text, m.span.start, &named) {
@@ -796,7 +791,7 @@ impl Stage for MoneyTagger {
     fn process(&self, doc: &mut Document) {
         let candidates = money_candidates(&doc.text, &doc.tokens);
         doc.money = find_money_at(&doc.text, &candidates, &doc.tokens);
-        if !self.hq_names.is_empty() {
+        if self.gazetteer.has_headquarters() {
             self.currencies_from_entities(doc);
         }
         doc.percents = find_percents_at(&doc.text, &candidates, &doc.tokens);

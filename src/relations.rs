@@ -30,7 +30,7 @@
 
 use std::sync::LazyLock;
 
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashSet, HashSetExt};
 
 use crate::document::{Document, EntityType, Relation, RelationType, Span};
 use crate::gazetteer::Gazetteer;
@@ -48,19 +48,17 @@ use sent::{AUXILIARIES, Sent, SentBuffers};
 /// The relation stage (needs sentences and entities).
 #[derive(Debug, Clone, Default)]
 pub struct RelationExtractor {
-    /// Entity id → id of the GPE it is headquartered in (from the gazetteer).
-    hq: HashMap<String, String>,
+    /// For the places entities are headquartered in (`hq=`), looked up as
+    /// needed: a list of a million entries is not walked at start-up.
+    gazetteer: Gazetteer,
 }
 
 impl RelationExtractor {
     /// An extractor that knows the gazetteer's headquarters.
     pub fn new(gazetteer: &Gazetteer) -> RelationExtractor {
-        let hq = gazetteer
-            .entries
-            .iter()
-            .filter_map(|e| e.hq.clone().map(|h| (e.id.clone(), h)))
-            .collect();
-        RelationExtractor { hq }
+        RelationExtractor {
+            gazetteer: gazetteer.clone(),
+        }
     }
 }
 
@@ -330,7 +328,7 @@ impl Stage for RelationExtractor {
                     s: &s,
                     ctx,
                     mentioned,
-                    hq: &self.hq,
+                    gazetteer: &self.gazetteer,
                     prev_orgs: &recent_orgs,
                     memo: Memo::default(),
                 };

@@ -1493,3 +1493,97 @@ fn shared_full_aliases_are_resolved_or_refused_with_strict() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("mine.tsv:2: alias \"Apple\""), "{err}");
 }
+
+/// `gazetteer compile`: the compiled list gives the records the TSV gives
+/// (on the seeds and the dev set, with a list that shares names and ids
+/// with the built-in ones' surroundings), and a damaged file is refused.
+#[test]
+fn a_compiled_gazetteer_gives_the_records_its_tsv_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("mine.tsv");
+    // A new company, a name the built-in lists have too (the document or
+    // rank= decides), a case variant, a short form and a headquarters.
+    std::fs::write(
+        &tsv,
+        "# mine\nacme-robotics\tORG\tAcme Robotics\tAcmeBot|~Acme\thq=shenzhen\n\
+         apple-records\tORG\tApple\t\trank=2\nmeituan-dianping\tORG\tMeituan Dianping\n\
+         jane-roe\tPERSON\tJane Roe\t\tsurname=Roe\n",
+    )
+    .unwrap();
+    let ngz = dir.path().join("mine.ngz");
+    let out = run(bin()
+        .args(["gazetteer", "compile"])
+        .arg(&tsv)
+        .arg("-o")
+        .arg(&ngz));
+    assert_code(&out, 0);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("4 entities"), "{said}");
+    let text = dir.path().join("acme.txt");
+    std::fs::write(
+        &text,
+        "Acme Robotics, the Shenzhen-based maker of ACMEBOT arms, said on Monday that \
+         Acme would list in Hong Kong. Jane Roe, its chief, said Roe had met Apple and \
+         Meituan Dianping.\n",
+    )
+    .unwrap();
+    let dev = root().join("fixtures/dev/texts");
+    for input in [seeds_dir(), dev, text] {
+        let with = |gazetteer: &Path| {
+            let out = run(bin()
+                .args(["extract", "--gazetteer"])
+                .arg(gazetteer)
+                .arg(&input));
+            assert_code(&out, 0);
+            out.stdout
+        };
+        let (from_tsv, from_ngz) = (with(&tsv), with(&ngz));
+        assert!(!from_tsv.is_empty());
+        assert!(
+            from_tsv == from_ngz,
+            "{}: records differ with the compiled list",
+            input.display()
+        );
+        if input.ends_with("acme.txt") {
+            let rec: serde_json::Value = serde_json::from_slice(&from_ngz).unwrap();
+            let ids: Vec<&str> = rec["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap())
+                .collect();
+            for id in ["acme-robotics", "jane-roe", "apple-records"] {
+                assert!(ids.contains(&id), "{id} in {ids:?}");
+            }
+        }
+    }
+    // A flipped byte: refused with the file's name, exit 2.
+    let mut bytes = std::fs::read(&ngz).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    let damaged = dir.path().join("damaged.ngz");
+    std::fs::write(&damaged, bytes).unwrap();
+    let out = run(bin()
+        .args(["extract", "--gazetteer"])
+        .arg(&damaged)
+        .arg(seeds_dir()));
+    assert_code(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("damaged.ngz: cannot use compiled gazetteer: damaged: checksum mismatch"),
+        "{err}"
+    );
+    // A duplicate id across lists names both places.
+    let out = run(bin()
+        .args(["extract", "--gazetteer"])
+        .arg(&ngz)
+        .arg("--gazetteer")
+        .arg(&tsv)
+        .arg(seeds_dir()));
+    assert_code(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.tsv:2: duplicate id \"acme-robotics\" (first defined at"),
+        "{err}"
+    );
+}

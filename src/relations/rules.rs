@@ -31,8 +31,8 @@ pub(super) struct Scope<'s, 'a> {
     /// Organisation mentions so far (`the two rivals`; the company the
     /// article's lede names).
     pub(super) mentioned: MentionCounts<'s>,
-    /// Entity id → id of its headquarters' place (from the gazetteer).
-    pub(super) hq: &'s HashMap<String, String>,
+    /// The gazetteer (its entries' headquarters, `hq=`).
+    pub(super) gazetteer: &'s crate::gazetteer::Gazetteer,
     /// The last organisations named before the sentence (entity indices).
     pub(super) prev_orgs: &'s [usize],
     /// Analyses several rows share, made once per mention.
@@ -578,11 +578,10 @@ fn based_modifier(x: &Scope, mi: usize, out: &mut Pairs) {
         // the gazetteer places there.
         Some(("based" | "headquartered", None)) if s.ms[mi].kind == Gpe => {
             let gpe = &s.doc.entities[s.ent(mi)].id;
-            let known = x
-                .prev_orgs
-                .iter()
-                .rev()
-                .find(|&&e| x.hq.get(&s.doc.entities[e].id) == Some(gpe));
+            let known = x.prev_orgs.iter().rev().find(|&&e| {
+                let entry = x.gazetteer.get(&s.doc.entities[e].id);
+                entry.and_then(|g| g.hq()) == Some(gpe.as_str())
+            });
             if let Some(&org) = known {
                 out.push((org, s.ent(mi)));
             }
