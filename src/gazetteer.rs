@@ -323,7 +323,7 @@ impl<'g> Entry<'g> {
 
 /// A loaded, validated set of gazetteer entries: one or more compiled lists,
 /// read in place, their entries numbered in load order.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Gazetteer {
     lists: Vec<CompiledList>,
     /// Per list, the index of its first entry.
@@ -331,6 +331,15 @@ pub struct Gazetteer {
     len: usize,
     /// The lists' `Starts` sections, or-ed.
     starts: Box<[u64]>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("lists", &self.lists)
+            .field("entries", &self.len)
+            .finish()
+    }
 }
 
 impl Gazetteer {
