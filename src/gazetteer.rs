@@ -22,14 +22,16 @@
 //!
 //! Two entries may share a full alias (a user's list against the built-in
 //! ones): a mention names the one the document introduced, else the lowest
-//! `rank=`, else none. [`Gazetteer::check_aliases`] (`--strict`, and always
-//! for the built-in lists) makes such an alias an error instead.
+//! `rank=`, else none. [`Gazetteer::check_aliases`] (`--strict`) makes such
+//! an alias an error instead; in the built-in lists it fails the build.
 //!
 //! ORG aliases also match with a legal suffix added (`Inc.`, `Ltd.`, `Corp.`,
 //! `Co.`, `Holdings` …), so `Starbucks` covers `Starbucks Corp.`; a longer
 //! explicit alias of another entity still wins (longest match first).
 //!
-//! Load errors name the file and line.
+//! Lists are used compiled (`format`): the built-in ones at build time, a
+//! user's by [`compile`] (`newsie gazetteer compile`, a `.ngz` file that is
+//! memory-mapped) or as a TSV file loads. Load errors name the file and line.
 
 use std::io::Read;
 use std::ops::Range;
