@@ -701,20 +701,12 @@ fn gazetteer_compile(a: GazetteerCompileArgs) -> Result<u8> {
     // Opened as `--gazetteer` opens it: what is written loads.
     let mut check = newsie::gazetteer::Gazetteer::default();
     check.add_compiled(&a.output.display().to_string(), bytes.clone())?;
-    let dir = match a.output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".newsie-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
-    tmp.write_all(&bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
-    tmp.persist(&a.output)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    // Written as `extract -o` writes: atomically, with the permissions a
+    // plain write would give.
+    let mut out = Output::open(Some(&a.output))?;
+    out.write_all(&bytes)
+        .with_context(|| format!("cannot write output {}", a.output.display()))?;
+    out.finish()?;
     eprintln!(
         "{}: {} entities, {} surfaces (aliases, short forms, case variants), {:.1} MB, compiled in {:.2} s",
         a.output.display(),
