@@ -231,14 +231,17 @@ impl CompiledList {
         (start..end).map(|i| self.word(Section::Targets, i))
     }
 
-    /// The entries an alias names in full (not as a short form or variant).
-    fn full_alias_entries(&self, alias: &str) -> impl Iterator<Item = usize> + '_ {
-        let pattern = self.patterns.get(alias).map(|p| p as usize);
-        pattern
-            .into_iter()
-            .flat_map(|p| self.targets(p))
+    /// The entries a pattern names in full (not as a short form or variant).
+    fn full_entries(&self, pattern: usize) -> impl Iterator<Item = usize> + '_ {
+        self.targets(pattern)
             .filter(|w| w & 3 == 0)
             .map(|w| (w >> 2) as usize)
+    }
+
+    /// The entries an alias names in full.
+    fn full_alias_entries(&self, alias: &str) -> impl Iterator<Item = usize> + '_ {
+        let pattern = self.patterns.get(alias).map(|p| p as usize);
+        pattern.into_iter().flat_map(|p| self.full_entries(p))
     }
 }
 
@@ -397,12 +400,7 @@ impl Gazetteer {
 
     /// Adds entries from gazetteer text; `origin` names it in errors.
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), GazetteerError> {
-        let bytes =
-            format::compile(&[(origin, text)], false).map_err(|e| GazetteerError::Invalid {
-                origin: e.file,
-                line: e.line,
-                message: e.message,
-            })?;
+        let bytes = compile(&[(origin, text)], false)?;
         self.add_compiled(origin, bytes)
     }
 
@@ -577,10 +575,9 @@ impl Gazetteer {
         for (list, base) in self.lists.iter().zip(&self.bases) {
             let mut aliases = list.patterns.stream();
             while let Some((alias, p)) = aliases.next() {
-                let first = list.targets(p as usize).find(|w| w & 3 == 0);
-                if let (Some(w), Ok(alias)) = (first, std::str::from_utf8(alias)) {
-                    out.entry(alias.to_string())
-                        .or_insert(base + (w >> 2) as usize);
+                let first = list.full_entries(p as usize).next();
+                if let (Some(e), Ok(alias)) = (first, std::str::from_utf8(alias)) {
+                    out.entry(alias.to_string()).or_insert(base + e);
                 }
             }
         }

@@ -698,15 +698,17 @@ fn gazetteer_compile(a: GazetteerCompileArgs) -> Result<u8> {
         .collect();
     let bytes = newsie::gazetteer::compile(&sources, a.strict)?;
     let size = bytes.len();
-    // Opened as `--gazetteer` opens it: what is written loads.
-    let mut check = newsie::gazetteer::Gazetteer::default();
-    check.add_compiled(&a.output.display().to_string(), bytes.clone())?;
     // Written as `extract -o` writes: atomically, with the permissions a
     // plain write would give.
     let mut out = Output::open(Some(&a.output))?;
     out.write_all(&bytes)
         .with_context(|| format!("cannot write output {}", a.output.display()))?;
     out.finish()?;
+    drop(bytes);
+    // Opened as `--gazetteer` opens it (mapped, checksum and tables
+    // checked): what was written loads.
+    let mut check = newsie::gazetteer::Gazetteer::default();
+    check.add_file(&a.output)?;
     eprintln!(
         "{}: {} entities, {} surfaces (aliases, short forms, case variants), {:.1} MB, compiled in {:.2} s",
         a.output.display(),
