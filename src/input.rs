@@ -53,6 +53,41 @@ pub struct InputText {
 }
 
 impl InputDoc {
+    /// A document from the fields of a JSONL line (or of a Python `pipe`
+    /// item): a text over `max_doc_bytes` is an error; a `date` that
+    /// [`parse_date_field`] refuses is ignored with a warning, as the line's
+    /// other problems with its document are.
+    pub fn from_fields(
+        id: String,
+        source: String,
+        text: String,
+        date: Option<&str>,
+        max_doc_bytes: usize,
+    ) -> InputDoc {
+        let content = if text.len() > max_doc_bytes {
+            Err(DocumentError::TooLarge {
+                limit: max_doc_bytes,
+            })
+        } else {
+            let mut warnings = Vec::new();
+            let date = date.and_then(|d| {
+                parse_date_field(d)
+                    .map_err(|e| warnings.push(format!("ignored \"date\" {e}")))
+                    .ok()
+            });
+            Ok(InputText {
+                text,
+                date,
+                warnings,
+            })
+        };
+        InputDoc {
+            id,
+            source,
+            content,
+        }
+    }
+
     /// Size in bytes of the text (0 for failures).
     pub fn len(&self) -> usize {
         self.content.as_ref().map_or(0, |c| c.text.len())
@@ -246,24 +281,7 @@ pub fn parse_jsonl_line(
             _ => format!("{stem}:{line}"),
         };
         let source = plain.source.unwrap_or_else(source);
-        let content = if plain.text.len() > max_doc_bytes {
-            Err(DocumentError::TooLarge {
-                limit: max_doc_bytes,
-            })
-        } else {
-            let mut warnings = Vec::new();
-            let date = plain.date.and_then(|d| date_field(&d, &mut warnings));
-            Ok(InputText {
-                text: plain.text,
-                date,
-                warnings,
-            })
-        };
-        return InputDoc {
-            id,
-            source,
-            content,
-        };
+        return InputDoc::from_fields(id, source, plain.text, plain.date.as_deref(), max_doc_bytes);
     }
     parse_jsonl_value(buf, stem, name, line, max_doc_bytes)
 }
@@ -317,26 +335,23 @@ fn parse_jsonl_value(
             line,
             message: "missing \"text\" field".into(),
         }),
-        Some(serde_json::Value::String(t)) if t.len() > max_doc_bytes => {
-            Err(DocumentError::TooLarge {
-                limit: max_doc_bytes,
-            })
-        }
         Some(serde_json::Value::String(t)) => {
-            let mut warnings = Vec::new();
-            let date = match obj.get("date") {
-                None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(d)) => date_field(d, &mut warnings),
+            return match obj.get("date") {
+                None | Some(serde_json::Value::Null) => {
+                    InputDoc::from_fields(id, source, t, None, max_doc_bytes)
+                }
+                Some(serde_json::Value::String(d)) => {
+                    InputDoc::from_fields(id, source, t, Some(d), max_doc_bytes)
+                }
                 Some(other) => {
-                    warnings.push(format!("ignored \"date\" {other}: not a YYYY-MM-DD string"));
-                    None
+                    let mut doc = InputDoc::from_fields(id, source, t, None, max_doc_bytes);
+                    if let Ok(content) = &mut doc.content {
+                        let warning = format!("ignored \"date\" {other}: not a YYYY-MM-DD string");
+                        content.warnings.push(warning);
+                    }
+                    doc
                 }
             };
-            Ok(InputText {
-                text: t,
-                date,
-                warnings,
-            })
         }
         Some(other) => Err(DocumentError::BadField {
             line,
@@ -350,10 +365,10 @@ fn parse_jsonl_value(
     }
 }
 
-/// A JSONL line's `date` string as a date: `YYYY-MM-DD`, or an ISO 8601
-/// timestamp whose date part is taken as written (`2021-03-17T08:30:00Z` →
-/// 2021-03-17, SPEC §1). Anything else is ignored with a warning.
-fn date_field(d: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
+/// A `date` field as a date: `YYYY-MM-DD`, or an ISO 8601 timestamp whose
+/// date part is taken as written (`2021-03-17T08:30:00Z` → 2021-03-17, SPEC
+/// §1). The error says what was wrong.
+pub fn parse_date_field(d: &str) -> Result<NaiveDate, String> {
     let time_follows = |rest: &str| {
         let mut chars = rest.chars();
         matches!(chars.next(), Some('T' | 't' | ' '))
@@ -363,12 +378,7 @@ fn date_field(d: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
         (Some(day), Some(rest)) if rest.is_empty() || time_follows(rest) => parse_iso_date(day),
         _ => None,
     };
-    if parsed.is_none() {
-        warnings.push(format!(
-            "ignored \"date\" {d:?}: not a YYYY-MM-DD date or ISO 8601 timestamp"
-        ));
-    }
-    parsed
+    parsed.ok_or_else(|| format!("{d:?}: not a YYYY-MM-DD date or ISO 8601 timestamp"))
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -514,10 +524,8 @@ mod tests {
             ("", None),
         ];
         for &(d, want) in rows {
-            let mut warnings = Vec::new();
-            let got = date_field(d, &mut warnings).map(crate::dct::iso_date);
+            let got = parse_date_field(d).ok().map(crate::dct::iso_date);
             assert_eq!(got.as_deref(), want, "{d:?}");
-            assert_eq!(warnings.len(), usize::from(want.is_none()), "{d:?}");
         }
     }
 
