@@ -67,7 +67,7 @@ class Pipeline:
             ValueError: `dct` is not a date.
         """
     def pipe(
-        self, docs: Iterable[Doc], jobs: Optional[int] = None, batch_size: int = 64
+        self, docs: Iterable[Doc], jobs: Optional[int] = None, batch_size: int = 256
     ) -> Iterator[Record]:
         """Extracts the records of many articles, in input order, streaming.
 

@@ -55,7 +55,7 @@ if not Span.has_extension("value"):
         "dct": None,
         "overwrite_ents": True,
         "jobs": None,
-        "batch_size": 64,
+        "batch_size": 256,
     },
 )
 def make_newsie(
@@ -81,7 +81,7 @@ class NewsieComponent:
         pipeline: Pipeline,
         overwrite_ents: bool = True,
         jobs: Optional[int] = None,
-        batch_size: int = 64,
+        batch_size: int = 256,
     ) -> None:
         self.pipeline = pipeline
         self.overwrite_ents = overwrite_ents
