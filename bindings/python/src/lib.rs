@@ -126,7 +126,9 @@ impl PyPipeline {
     ///         its date, as in the CLI's inputs).
     ///     id: the record's id (default "doc").
     ///     dct: the article's date (a `date`/`datetime` or an ISO 8601
-    ///         string); overrides a date line and the pipeline's `dct`.
+    ///         string), as a JSONL line's "date": a leading ` date` line
+    ///         still wins, and it wins over a dateline and the pipeline's
+    ///         `dct` (docs/FORMAT.md, `dct`).
     ///
     /// Returns:
     ///     The record as a dict: the CLI's JSON line, offsets in code points

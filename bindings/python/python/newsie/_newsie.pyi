@@ -61,6 +61,10 @@ class Pipeline:
     ) -> Record:
         """Extracts one article's record (offsets in code points).
 
+        `dct` is the article's date, as a JSONL line's "date": a leading
+        ` date` line still wins; it wins over a dateline and the pipeline's
+        `dct`.
+
         Raises:
             DocumentError: the text is over `max_doc_bytes`, or the pipeline
                 failed on it.
