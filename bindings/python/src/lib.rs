@@ -16,7 +16,7 @@ use newsie::input::{InputDoc, parse_date_field};
 use newsie::pipeline::BuildError;
 use newsie::record::{EntityRec, MentionRec, SpanRec};
 use newsie::{GazetteerError as LibGazetteerError, Pipeline, PipelineBuilder, Record};
-use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyTypeError, PyUnicodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use pyo3::{create_exception, intern};
@@ -93,12 +93,7 @@ impl PyPipeline {
         strict_gazetteers: bool,
         max_doc_bytes: Option<usize>,
     ) -> PyResult<Self> {
-        let dct = match date_arg(dct)? {
-            Some(d) => {
-                Some(parse_date_field(&d).map_err(|e| PyValueError::new_err(format!("dct {e}")))?)
-            }
-            None => None,
-        };
+        let dct = dct_arg(dct)?.and_then(|d| parse_date_field(&d).ok());
         let mut builder = PipelineBuilder::new()
             .default_dct(dct)
             .strict_gazetteers(strict_gazetteers);
@@ -150,10 +145,7 @@ impl PyPipeline {
             Some(id) => id_arg(id)?.unwrap_or_else(|| "doc".into()),
             None => "doc".into(),
         };
-        let date = date_arg(dct)?;
-        if let Some(d) = &date {
-            parse_date_field(d).map_err(|e| PyValueError::new_err(format!("dct {e}")))?;
-        }
+        let date = dct_arg(dct)?;
         let input = InputDoc::from_fields(
             id,
             SOURCE.into(),
@@ -336,8 +328,10 @@ impl PipeIter {
         let position = self.position;
         self.position += 1;
         let max = self.pipeline.max_doc_bytes();
+        let py = item.py();
         if let Ok(text) = item.cast::<PyString>() {
-            let text = text.to_cow()?.into_owned();
+            let text = text.to_cow().map_err(|e| prefix(py, e, position))?;
+            let text = text.into_owned();
             return Ok(InputDoc::from_fields(
                 position.to_string(),
                 SOURCE.into(),
@@ -352,11 +346,19 @@ impl PipeIter {
                 item.get_type().name()?
             )));
         };
-        let py = item.py();
         let text = match fields.get_item(intern!(py, "text"))? {
-            Some(text) => text.extract::<String>().map_err(|_| {
-                PyTypeError::new_err(format!("pipe item {position}: \"text\" must be a str"))
-            })?,
+            Some(text) => match text.cast::<PyString>() {
+                Ok(text) => text
+                    .to_cow()
+                    .map_err(|e| prefix(py, e, position))?
+                    .into_owned(),
+                Err(_) => {
+                    return Err(PyTypeError::new_err(format!(
+                        "pipe item {position}: \"text\" must be a str, found {}",
+                        text.get_type().name()?
+                    )));
+                }
+            },
             None => {
                 return Err(PyTypeError::new_err(format!(
                     "pipe item {position}: a dict item needs a \"text\""
@@ -385,14 +387,27 @@ impl PipeIter {
     }
 }
 
-/// `e` with the item's position in front of its message.
+/// A `TypeError` or `ValueError` with the item's position in front of its
+/// message; other errors (a `UnicodeEncodeError`, whose arguments are not a
+/// message) as they are.
 fn prefix(py: Python<'_>, e: PyErr, position: usize) -> PyErr {
-    let message = format!("pipe item {position}: {}", e.value(py));
-    if e.is_instance_of::<PyValueError>(py) {
-        PyValueError::new_err(message)
+    let message = || format!("pipe item {position}: {}", e.value(py));
+    if e.is_instance_of::<PyTypeError>(py) {
+        PyTypeError::new_err(message())
+    } else if e.is_instance_of::<PyValueError>(py) && !e.is_instance_of::<PyUnicodeError>(py) {
+        PyValueError::new_err(message())
     } else {
-        PyTypeError::new_err(message)
+        e
     }
+}
+
+/// A `dct` argument ([`date_arg`]) that must be a date: a `ValueError` if not.
+fn dct_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+    let date = date_arg(value)?;
+    if let Some(d) = &date {
+        parse_date_field(d).map_err(|e| PyValueError::new_err(format!("dct {e}")))?;
+    }
+    Ok(date)
 }
 
 /// An `id` argument: a str or an int (its decimal text); None or "" means

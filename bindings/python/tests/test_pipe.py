@@ -144,7 +144,7 @@ def test_bad_items_raise_after_the_records_before_them(pipeline):
     "item, message",
     [
         ({"id": "a"}, 'needs a "text"'),
-        ({"text": b"bytes"}, '"text" must be a str'),
+        ({"text": b"bytes"}, '"text" must be a str, found bytes'),
         ({"text": "x", "id": 1.5}, "id must be a str or an int"),
         ({"text": "x", "date": 20210410}, "a date must be"),
         (b"bytes", "expected a str or a dict"),
@@ -153,6 +153,14 @@ def test_bad_items_raise_after_the_records_before_them(pipeline):
 def test_malformed_items_raise_type_error(pipeline, item, message):
     with pytest.raises(TypeError, match=message):
         list(pipeline.pipe([item]))
+
+
+@pytest.mark.parametrize("item", ["Tencent \ud800", {"text": "Tencent \ud800"}])
+def test_a_lone_surrogate_raises_unicode_encode_error(pipeline, item):
+    records = pipeline.pipe(["Alibaba.", item])
+    assert next(records)["id"] == "0"
+    with pytest.raises(UnicodeEncodeError):
+        next(records)
 
 
 def test_an_error_in_the_input_iterable_propagates(pipeline):
