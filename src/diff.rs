@@ -321,19 +321,19 @@ pub fn diff_docs(id: &str, old: &Rec, new: &Rec) -> Option<DocDiff> {
 }
 
 struct RecordStream {
-    lines: std::io::Lines<std::io::BufReader<std::fs::File>>,
+    lines: std::io::Lines<Box<dyn std::io::BufRead + Send>>,
     path: String,
     line: usize,
 }
 
 impl RecordStream {
     fn open(path: &Path) -> Result<RecordStream, RecordsError> {
-        let f = std::fs::File::open(path).map_err(|source| RecordsError::Io {
+        let f = crate::input::open_records(path).map_err(|source| RecordsError::Io {
             path: path.display().to_string(),
             source,
         })?;
         Ok(RecordStream {
-            lines: std::io::BufReader::with_capacity(1 << 20, f).lines(),
+            lines: f.lines(),
             path: path.display().to_string(),
             line: 0,
         })

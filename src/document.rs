@@ -514,6 +514,10 @@ pub struct Document {
     pub relations: Vec<Relation>,
     /// Things the pipeline noticed about the input (lossy decoding, …).
     pub warnings: Vec<String>,
+    /// The record carries the text (`text`): it is not an input field as it
+    /// is (a headline put first, a page's extracted text), or it was asked
+    /// for (`--emit-text`).
+    pub text_in_record: bool,
 }
 
 impl Document {

@@ -98,6 +98,12 @@ pub enum DocumentError {
         /// What is wrong.
         message: String,
     },
+    /// An HTML page in which no article text was found.
+    #[error("no article text found in the HTML page: {message}")]
+    Html {
+        /// What the extractor said.
+        message: String,
+    },
 }
 
 /// An error of `newsie eval` or `newsie diff` input.

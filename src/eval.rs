@@ -186,16 +186,17 @@ impl Report {
 
 type Doc = serde_json::Map<String, Value>;
 
-/// Reads a JSONL file of records into (id → record), keeping file order; a
+/// Reads a JSONL file of records (gzip- or zstd-compressed too; `-` is
+/// standard input) into (id → record), keeping file order; a
 /// later record with the same id replaces the earlier one (as score.py does).
 pub fn load_records(path: &Path) -> Result<Vec<(Value, Doc)>, RecordsError> {
-    let file = std::fs::File::open(path).map_err(|source| RecordsError::Io {
+    let file = crate::input::open_records(path).map_err(|source| RecordsError::Io {
         path: path.display().to_string(),
         source,
     })?;
     let mut out: Vec<(Value, Doc)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+    for (n, line) in file.lines().enumerate() {
         let line = line.map_err(|source| RecordsError::Io {
             path: path.display().to_string(),
             source,

@@ -1,33 +1,105 @@
-//! Reading input documents: text files, directories of `*.txt`, JSONL files
-//! (`{"id", "text", "date"?}` per line) and standard input, as one lazy stream
-//! of [`InputDoc`]s in input order. Every document of the input becomes exactly
-//! one item, read or failed; nothing is skipped silently (blank JSONL lines are
-//! not documents).
+//! Reading input documents: text files, HTML pages, JSONL files (`{"id",
+//! "text", "date"?}` per line, or cc_news / news-please records), any of them
+//! gzip- or zstd-compressed, directories of them, and standard input, as one
+//! lazy stream of [`InputDoc`]s in input order. Every document of the input
+//! becomes exactly one item, read or failed; nothing is skipped silently
+//! (blank JSONL lines are not documents; an input with no document at all is
+//! a warning).
 //!
 //! Decoding policy: invalid UTF-8 is decoded lossily (U+FFFD) with a warning; a
 //! leading UTF-8 byte-order mark is dropped with a warning (it encodes, it is not
 //! text); content that is mostly NUL or control bytes is refused as binary.
 
+mod fields;
+mod html;
+mod open;
+mod walk;
+
 use std::collections::VecDeque;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
 use crate::dct::parse_iso_date;
 use crate::error::DocumentError;
 
+pub use fields::{FieldNames, parse_jsonl_line, with_title};
+pub use open::{Compression, Stream, decompressed, open_file, open_records};
+pub use walk::FileFilter;
+
 /// How to read inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `*.jsonl` files are JSONL, everything else (stdin included) is text.
+    /// By file name (see [`Kind::of_name`]); standard input by its first
+    /// bytes (a `{` is JSONL, `<!DOCTYPE html` or `<html` HTML, else text).
     #[default]
     Auto,
     /// Each file (or stdin) is one document.
     Text,
-    /// Each line is a JSON object with `text`.
+    /// Each line is a JSON object with a text field.
     Jsonl,
+    /// Each file (or stdin) is one HTML page.
+    Html,
+}
+
+/// What a file holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One text document (`*.txt`).
+    Text,
+    /// JSON lines (`*.jsonl`, `*.ndjson`).
+    Jsonl,
+    /// One HTML page (`*.html`, `*.htm`).
+    Html,
+}
+
+impl Kind {
+    /// The kind a file name says, compression suffix (`.gz`, `.zst`) aside;
+    /// None for other names (a directory walk leaves those out).
+    pub fn of_name(path: &Path) -> Option<Kind> {
+        let name = path.file_name()?.to_str()?;
+        let name = open::without_compression_suffix(name);
+        let (_, ext) = name.rsplit_once('.')?;
+        match ext.to_ascii_lowercase().as_str() {
+            "txt" => Some(Kind::Text),
+            "jsonl" | "ndjson" => Some(Kind::Jsonl),
+            "html" | "htm" => Some(Kind::Html),
+            _ => None,
+        }
+    }
+}
+
+/// Everything about reading inputs but the paths.
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    /// How to read them.
+    pub format: InputFormat,
+    /// Larger documents are errors.
+    pub max_doc_bytes: usize,
+    /// Which JSON fields hold what.
+    pub fields: FieldNames,
+    /// Which files of a directory are read.
+    pub filter: FileFilter,
+    /// Follow symbolic links to directories in directory walks.
+    pub follow_links: bool,
+    /// Every record carries its text (`text`), not only those whose text is
+    /// not an input field as it is (a JSONL title put first, an HTML page).
+    pub emit_text: bool,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            format: InputFormat::Auto,
+            max_doc_bytes: crate::pipeline::DEFAULT_MAX_DOC_BYTES,
+            fields: FieldNames::default(),
+            filter: FileFilter::default(),
+            follow_links: false,
+            emit_text: false,
+        }
+    }
 }
 
 /// One input document, read or failed.
@@ -50,6 +122,9 @@ pub struct InputText {
     pub date: Option<NaiveDate>,
     /// Things noticed while decoding.
     pub warnings: Vec<String>,
+    /// The text is not an input field as it is (a title was put first, a
+    /// page's text extracted, or `--emit-text`): the record carries it.
+    pub text_in_record: bool,
 }
 
 impl InputDoc {
@@ -79,6 +154,7 @@ impl InputDoc {
                 text,
                 date,
                 warnings,
+                text_in_record: false,
             })
         };
         InputDoc {
@@ -125,6 +201,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
         text,
         date: None,
         warnings,
+        text_in_record: false,
     })
 }
 
@@ -142,17 +219,46 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 10 > head.len()
 }
 
+/// Things worth a warning that reading the inputs noticed (an input with no
+/// document, a FIFO left out of a walk), shared with whoever runs them.
+#[derive(Debug, Clone, Default)]
+pub struct InputWarnings(Arc<Mutex<Vec<String>>>);
+
+impl InputWarnings {
+    fn push(&self, warning: String) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(warning);
+    }
+
+    /// The warnings so far, taken.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
 enum Source {
     Path(PathBuf),
     Stdin,
+    /// A path a directory walk could not read.
+    Failed(PathBuf, String),
+}
+
+/// A source and the command-line input it belongs to.
+struct Pending {
+    source: Source,
+    input: usize,
 }
 
 /// The lazy stream of input documents.
 pub struct Inputs {
-    pending: VecDeque<Source>,
-    format: InputFormat,
-    max_doc_bytes: usize,
+    pending: VecDeque<Pending>,
+    options: InputOptions,
     jsonl: Option<JsonlReader>,
+    /// Each command-line input as given, and how many documents it yielded.
+    inputs: Vec<(String, usize)>,
+    warnings: InputWarnings,
 }
 
 struct JsonlReader {
@@ -160,6 +266,7 @@ struct JsonlReader {
     name: String,
     stem: String,
     line: usize,
+    input: usize,
     /// The line being read, reused from line to line.
     buf: Vec<u8>,
 }
@@ -167,47 +274,94 @@ struct JsonlReader {
 impl Inputs {
     /// Inputs from `paths` (`-` is stdin; none means stdin).
     pub fn new(paths: &[PathBuf], format: InputFormat, max_doc_bytes: usize) -> Inputs {
-        let mut pending: VecDeque<Source> = paths
+        let options = InputOptions {
+            format,
+            max_doc_bytes,
+            ..InputOptions::default()
+        };
+        Inputs::with_options(paths, options)
+    }
+
+    /// Inputs from `paths` (`-` is stdin; none means stdin), read as
+    /// `options` say.
+    pub fn with_options(paths: &[PathBuf], options: InputOptions) -> Inputs {
+        let stdin = [PathBuf::from("-")];
+        let paths = if paths.is_empty() { &stdin[..] } else { paths };
+        let pending = paths
             .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
+            .enumerate()
+            .map(|(input, p)| Pending {
+                source: if p.as_os_str() == "-" {
                     Source::Stdin
                 } else {
                     Source::Path(p.clone())
-                }
+                },
+                input,
             })
             .collect();
-        if pending.is_empty() {
-            pending.push_back(Source::Stdin);
-        }
         Inputs {
             pending,
-            format,
-            max_doc_bytes,
+            options,
             jsonl: None,
+            inputs: paths.iter().map(|p| (p.display().to_string(), 0)).collect(),
+            warnings: InputWarnings::default(),
         }
     }
 
-    fn is_jsonl(&self, path: Option<&Path>) -> bool {
-        match self.format {
-            InputFormat::Jsonl => true,
-            InputFormat::Text => false,
-            InputFormat::Auto => path.is_some_and(|p| p.extension().is_some_and(|e| e == "jsonl")),
+    /// The warnings the inputs give as they are read (the handle stays
+    /// valid after the inputs are moved into a runner).
+    pub fn warnings(&self) -> InputWarnings {
+        self.warnings.clone()
+    }
+
+    /// The kind of a file, by the format asked for or its name.
+    fn kind_of(&self, path: &Path) -> Kind {
+        match self.options.format {
+            InputFormat::Jsonl => Kind::Jsonl,
+            InputFormat::Text => Kind::Text,
+            InputFormat::Html => Kind::Html,
+            InputFormat::Auto => Kind::of_name(path).unwrap_or(Kind::Text),
         }
     }
 
-    fn read_text(&self, id: String, source: String, reader: impl Read) -> InputDoc {
+    /// The kind of standard input: the format asked for, or its first bytes.
+    fn sniff_stdin(&self, stream: Stream) -> std::io::Result<(Kind, Stream)> {
+        let kind = match self.options.format {
+            InputFormat::Jsonl => Kind::Jsonl,
+            InputFormat::Text => Kind::Text,
+            InputFormat::Html => Kind::Html,
+            InputFormat::Auto => {
+                let (head, stream) = open::peek(stream, 4096)?;
+                let start = head.iter().position(|b| !b.is_ascii_whitespace());
+                let head = &head[start.unwrap_or(head.len())..];
+                let starts = |prefix: &[u8]| {
+                    head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+                };
+                let kind = if head.first() == Some(&b'{') {
+                    Kind::Jsonl
+                } else if starts(b"<!doctype html") || starts(b"<html") {
+                    Kind::Html
+                } else {
+                    Kind::Text
+                };
+                return Ok((kind, stream));
+            }
+        };
+        Ok((kind, stream))
+    }
+
+    fn read_document(&self, id: String, source: String, reader: impl Read, kind: Kind) -> InputDoc {
+        let max = self.options.max_doc_bytes;
         let mut bytes = Vec::new();
         // Read one byte past the limit to know it was exceeded without reading it all.
-        let limit = self.max_doc_bytes.saturating_add(1) as u64;
+        let limit = max.saturating_add(1) as u64;
         let content = match reader.take(limit).read_to_end(&mut bytes) {
             Err(e) => Err(DocumentError::Read {
                 path: source.clone(),
                 message: e.to_string(),
             }),
-            Ok(_) if bytes.len() > self.max_doc_bytes => Err(DocumentError::TooLarge {
-                limit: self.max_doc_bytes,
-            }),
+            Ok(_) if bytes.len() > max => Err(DocumentError::TooLarge { limit: max }),
+            Ok(_) if kind == Kind::Html => decode(bytes).and_then(html::page),
             Ok(_) => decode(bytes),
         };
         InputDoc {
@@ -218,7 +372,7 @@ impl Inputs {
     }
 
     fn next_jsonl(&mut self) -> Option<InputDoc> {
-        let max = self.max_doc_bytes;
+        let max = self.options.max_doc_bytes;
         let r = self.jsonl.as_mut()?;
         loop {
             let buf = &mut r.buf;
@@ -239,6 +393,7 @@ impl Inputs {
                             message: e.to_string(),
                         }),
                     };
+                    self.inputs[r.input].1 += 1;
                     self.jsonl = None;
                     return Some(doc);
                 }
@@ -246,122 +401,118 @@ impl Inputs {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(parse_jsonl_line(buf, &r.stem, &r.name, r.line, max));
+            self.inputs[r.input].1 += 1;
+            let fields = &self.options.fields;
+            return Some(parse_jsonl_line(buf, &r.stem, &r.name, r.line, max, fields));
         }
     }
-}
 
-/// The fields of a JSONL line as most lines have them (see [`parse_jsonl_line`]).
-#[derive(serde::Deserialize)]
-struct PlainLine {
-    id: Option<String>,
-    source: Option<String>,
-    text: String,
-    date: Option<String>,
-}
-
-/// Parses one JSONL input line into a document.
-pub fn parse_jsonl_line(
-    buf: &[u8],
-    stem: &str,
-    name: &str,
-    line: usize,
-    max_doc_bytes: usize,
-) -> InputDoc {
-    let source = || format!("{name}:{line}");
-    // The common line first, without building a `serde_json::Value` (a map
-    // and a string per key): an object (a `{` first, which a struct would
-    // not insist on) with string or absent `id`, `source` and `date` and a
-    // string `text`. Anything else, repeated keys too, takes the general way
-    // below, which says what is wrong.
-    let object = buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if object && let Ok(plain) = serde_json::from_slice::<PlainLine>(buf) {
-        let id = match plain.id {
-            Some(id) if !id.is_empty() => id,
-            _ => format!("{stem}:{line}"),
-        };
-        let source = plain.source.unwrap_or_else(source);
-        return InputDoc::from_fields(id, source, plain.text, plain.date.as_deref(), max_doc_bytes);
-    }
-    parse_jsonl_value(buf, stem, name, line, max_doc_bytes)
-}
-
-/// [`parse_jsonl_line`] the general way, through a `serde_json::Value`: every
-/// line, whatever its fields hold.
-fn parse_jsonl_value(
-    buf: &[u8],
-    stem: &str,
-    name: &str,
-    line: usize,
-    max_doc_bytes: usize,
-) -> InputDoc {
-    let fallback_id = format!("{stem}:{line}");
-    let source = format!("{name}:{line}");
-    let value: serde_json::Value = match serde_json::from_slice(buf) {
-        Ok(v) => v,
-        Err(e) => {
-            return InputDoc {
-                id: fallback_id,
-                source,
-                content: Err(DocumentError::BadJson {
-                    line,
-                    message: e.to_string(),
-                }),
+    /// The next document, before `--emit-text` is applied.
+    fn next_document(&mut self) -> Option<InputDoc> {
+        loop {
+            if self.jsonl.is_some() {
+                if let Some(doc) = self.next_jsonl() {
+                    return Some(doc);
+                }
+                continue;
+            }
+            let Some(Pending { source, input }) = self.pending.pop_front() else {
+                self.warn_about_empty_inputs();
+                return None;
             };
-        }
-    };
-    // Owned, so the text (most of the line) is moved out, not copied.
-    let serde_json::Value::Object(mut obj) = value else {
-        return InputDoc {
-            id: fallback_id,
-            source,
-            content: Err(DocumentError::BadJson {
-                line,
-                message: "expected an object with a \"text\" field".into(),
-            }),
-        };
-    };
-    let id = match obj.remove("id") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => fallback_id,
-    };
-    let source = match obj.remove("source") {
-        Some(serde_json::Value::String(s)) => s,
-        _ => source,
-    };
-    let content = match obj.remove("text") {
-        None => Err(DocumentError::BadField {
-            line,
-            message: "missing \"text\" field".into(),
-        }),
-        Some(serde_json::Value::String(t)) => {
-            return match obj.get("date") {
-                None | Some(serde_json::Value::Null) => {
-                    InputDoc::from_fields(id, source, t, None, max_doc_bytes)
+            let (stream, name, stem, kind) = match source {
+                Source::Failed(path, message) => {
+                    self.inputs[input].1 += 1;
+                    let name = path.display().to_string();
+                    return Some(InputDoc {
+                        id: stem_of(&path),
+                        source: name.clone(),
+                        content: Err(DocumentError::Read {
+                            path: name,
+                            message,
+                        }),
+                    });
                 }
-                Some(serde_json::Value::String(d)) => {
-                    InputDoc::from_fields(id, source, t, Some(d), max_doc_bytes)
-                }
-                Some(other) => {
-                    let mut doc = InputDoc::from_fields(id, source, t, None, max_doc_bytes);
-                    if let Ok(content) = &mut doc.content {
-                        let warning = format!("ignored \"date\" {other}: not a YYYY-MM-DD string");
-                        content.warnings.push(warning);
+                Source::Stdin => {
+                    let opened = decompressed(Box::new(std::io::stdin()))
+                        .and_then(|(stream, _)| self.sniff_stdin(stream));
+                    match opened {
+                        Ok((kind, stream)) => {
+                            (stream, "<stdin>".to_string(), "stdin".to_string(), kind)
+                        }
+                        Err(e) => {
+                            self.inputs[input].1 += 1;
+                            return Some(read_error("stdin".into(), "<stdin>".into(), e));
+                        }
                     }
-                    doc
+                }
+                Source::Path(p) => {
+                    if p.is_dir() {
+                        self.queue_walk(&p, input);
+                        continue;
+                    }
+                    let name = p.display().to_string();
+                    let stem = stem_of(&p);
+                    match open_file(&p) {
+                        Ok((stream, _)) => (stream, name, stem, self.kind_of(&p)),
+                        Err(e) => {
+                            self.inputs[input].1 += 1;
+                            return Some(read_error(stem, name, e));
+                        }
+                    }
                 }
             };
+            if kind == Kind::Jsonl {
+                self.jsonl = Some(JsonlReader {
+                    reader: Box::new(BufReader::with_capacity(1 << 20, stream)),
+                    name,
+                    stem,
+                    line: 0,
+                    input,
+                    buf: Vec::new(),
+                });
+                continue;
+            }
+            self.inputs[input].1 += 1;
+            return Some(self.read_document(stem, name, stream, kind));
         }
-        Some(other) => Err(DocumentError::BadField {
-            line,
-            message: format!("\"text\" must be a string, found {}", json_kind(&other)),
-        }),
-    };
+    }
+
+    /// Puts the files of directory `dir` (input `input`) first in line.
+    fn queue_walk(&mut self, dir: &Path, input: usize) {
+        let walked = walk::walk(dir, &self.options.filter, self.options.follow_links);
+        for w in walked.warnings {
+            self.warnings.push(w);
+        }
+        let failed = walked.failed.into_iter().map(|(p, e)| Source::Failed(p, e));
+        let files = walked.files.into_iter().map(Source::Path);
+        let sources: Vec<Source> = failed.chain(files).collect();
+        for source in sources.into_iter().rev() {
+            self.pending.push_front(Pending { source, input });
+        }
+    }
+
+    fn warn_about_empty_inputs(&mut self) {
+        for (name, count) in &mut self.inputs {
+            if *count == 0 {
+                self.warnings.push(format!(
+                    "{name}: no documents (an empty file or directory, or no file of a known kind or matching --glob)"
+                ));
+                // Once only, should `next` be called again.
+                *count = usize::MAX;
+            }
+        }
+    }
+}
+
+fn read_error(id: String, source: String, e: std::io::Error) -> InputDoc {
     InputDoc {
         id,
+        content: Err(DocumentError::Read {
+            path: source.clone(),
+            message: e.to_string(),
+        }),
         source,
-        content,
     }
 }
 
@@ -381,116 +532,30 @@ pub fn parse_date_field(d: &str) -> Result<NaiveDate, String> {
     parsed.ok_or_else(|| format!("{d:?}: not a YYYY-MM-DD date or ISO 8601 timestamp"))
 }
 
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
+/// A file's id: its name without compression suffix and extension
+/// (`a.jsonl.gz` → `a`).
 fn stem_of(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// All `*.txt` files below `dir`, sorted by path. Unreadable subdirectories
-/// are returned as paths too, so they yield an error record.
-fn walk_txt(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            if d != dir {
-                out.push(d);
-            }
-            continue;
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "txt") {
-                out.push(p);
-            }
-        }
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        return path.display().to_string();
+    };
+    let name = open::without_compression_suffix(&name);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
     }
-    out.sort();
-    out
 }
 
 impl Iterator for Inputs {
     type Item = InputDoc;
 
     fn next(&mut self) -> Option<InputDoc> {
-        loop {
-            if self.jsonl.is_some() {
-                if let Some(doc) = self.next_jsonl() {
-                    return Some(doc);
-                }
-                continue;
-            }
-            let source = self.pending.pop_front()?;
-            match source {
-                Source::Stdin => {
-                    if self.is_jsonl(None) {
-                        self.jsonl = Some(JsonlReader {
-                            reader: Box::new(BufReader::new(std::io::stdin())),
-                            name: "<stdin>".into(),
-                            stem: "stdin".into(),
-                            line: 0,
-                            buf: Vec::new(),
-                        });
-                        continue;
-                    }
-                    return Some(self.read_text(
-                        "stdin".into(),
-                        "<stdin>".into(),
-                        std::io::stdin().lock(),
-                    ));
-                }
-                Source::Path(p) => {
-                    if p.is_dir() {
-                        let files = walk_txt(&p);
-                        for f in files.into_iter().rev() {
-                            self.pending.push_front(Source::Path(f));
-                        }
-                        continue;
-                    }
-                    let name = p.display().to_string();
-                    let stem = stem_of(&p);
-                    let file = match File::open(&p) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            return Some(InputDoc {
-                                id: stem,
-                                source: name.clone(),
-                                content: Err(DocumentError::Read {
-                                    path: name,
-                                    message: e.to_string(),
-                                }),
-                            });
-                        }
-                    };
-                    if self.is_jsonl(Some(&p)) {
-                        self.jsonl = Some(JsonlReader {
-                            reader: Box::new(BufReader::with_capacity(1 << 20, file)),
-                            name,
-                            stem,
-                            line: 0,
-                            buf: Vec::new(),
-                        });
-                        continue;
-                    }
-                    return Some(self.read_text(stem, name, file));
-                }
-            }
+        let mut doc = self.next_document()?;
+        if self.options.emit_text
+            && let Ok(content) = &mut doc.content
+        {
+            content.text_in_record = true;
         }
+        Some(doc)
     }
 }
 
@@ -502,8 +567,7 @@ pub(crate) fn test_doc(i: usize, bytes: usize) -> InputDoc {
         source: "test".into(),
         content: Ok(InputText {
             text: "x".repeat(bytes),
-            date: None,
-            warnings: Vec::new(),
+            ..InputText::default()
         }),
     }
 }
@@ -530,6 +594,10 @@ mod tests {
     }
 
     use super::*;
+
+    fn fields() -> FieldNames {
+        FieldNames::default()
+    }
 
     #[test]
     fn decoding_table() {
@@ -579,7 +647,7 @@ mod tests {
             (r#"[1,2]"#, "f:3", Err("not a JSON object")),
         ];
         for &(line, id, want) in rows {
-            let doc = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, usize::MAX);
+            let doc = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, usize::MAX, &fields());
             assert_eq!(doc.id, id, "{line}");
             match (doc.content, want) {
                 (Ok(t), Ok(text)) => assert_eq!(t.text, text),
@@ -607,8 +675,9 @@ mod tests {
             "not json",
         ];
         for line in lines {
-            let fast = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, 12);
-            let general = parse_jsonl_value(line.as_bytes(), "f", "f.jsonl", 3, 12);
+            let fast = parse_jsonl_line(line.as_bytes(), "f", "f.jsonl", 3, 12, &fields());
+            let general =
+                fields::parse_jsonl_value(line.as_bytes(), "f", "f.jsonl", 3, 12, &fields());
             assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{line}");
         }
     }
@@ -621,6 +690,7 @@ mod tests {
             "f",
             1,
             100,
+            &fields(),
         );
         let t = doc.content.unwrap();
         assert_eq!(t.date, None);

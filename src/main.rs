@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
 use newsie::eval::{EvalFormat, by_rule, evaluate, load_records};
+use newsie::input::{FieldNames, FileFilter, InputOptions};
 use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
 use newsie::{InputFormat, Inputs, PipelineBuilder, RunSummary, Runner};
@@ -122,16 +123,38 @@ enum FormatArg {
     Auto,
     Text,
     Jsonl,
+    Html,
 }
 
 /// What `extract` and `export-ner` share: inputs and pipeline settings.
 #[derive(Parser)]
 struct InputArgs {
-    /// Files, directories (every *.txt below, sorted by path) or - for stdin. None: stdin.
+    /// Files, directories (their *.txt, *.jsonl and *.html files below, gzip or zstd compressed too, sorted by path; hidden ones skipped) or - for stdin. None: stdin.
     inputs: Vec<PathBuf>,
-    /// How to read inputs: auto treats *.jsonl files as JSONL ({"id","text","date"?} per line), everything else (stdin too) as one text document.
+    /// How to read inputs: auto goes by file name (*.jsonl and *.ndjson are JSON lines, *.html and *.htm pages, the rest one text each; .gz/.zst suffixes aside) and reads stdin by its first bytes ({ is JSONL, <html or <!DOCTYPE html a page, else text).
     #[arg(long, value_enum, default_value = "auto")]
     input_format: FormatArg,
+    /// The JSON field with the text (default: text, else maintext).
+    #[arg(long, value_name = "NAME")]
+    text_field: Option<String>,
+    /// The JSON field with the document id (default: id).
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
+    /// The JSON field with the document date, YYYY-MM-DD or an ISO 8601 timestamp (default: date, else date_publish).
+    #[arg(long, value_name = "NAME")]
+    date_field: Option<String>,
+    /// The JSON field with a headline, put before the text as its first line and a blank line; offsets then count in that text, which the record carries as "text" (default: title; "" for none).
+    #[arg(long, value_name = "NAME")]
+    title_field: Option<String>,
+    /// Read only the files of input directories that match this glob (*.txt matches at any depth; !GLOB leaves files out). Repeatable.
+    #[arg(long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
+    /// Follow symbolic links to directories when walking input directories.
+    #[arg(short = 'L', long)]
+    follow: bool,
+    /// Add each document's text to its record ("text"), as records of HTML pages and titled JSON lines always have it.
+    #[arg(long)]
+    emit_text: bool,
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
@@ -474,13 +497,39 @@ impl InputArgs {
             .context("cannot start worker threads")
     }
 
-    fn inputs(&self) -> Inputs {
+    fn inputs(&self) -> Result<Inputs> {
         let format = match self.input_format {
             FormatArg::Auto => InputFormat::Auto,
             FormatArg::Text => InputFormat::Text,
             FormatArg::Jsonl => InputFormat::Jsonl,
+            FormatArg::Html => InputFormat::Html,
         };
-        Inputs::new(&self.inputs, format, self.max_doc_bytes)
+        let mut fields = FieldNames::default();
+        let chosen = |name: &Option<String>, default: &mut Vec<String>| {
+            if let Some(name) = name {
+                *default = if name.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![name.clone()]
+                };
+            }
+        };
+        chosen(&self.text_field, &mut fields.text);
+        chosen(&self.id_field, &mut fields.id);
+        chosen(&self.date_field, &mut fields.date);
+        chosen(&self.title_field, &mut fields.title);
+        if fields.text.is_empty() {
+            bail!("--text-field needs a field name");
+        }
+        let options = InputOptions {
+            format,
+            max_doc_bytes: self.max_doc_bytes,
+            fields,
+            filter: FileFilter::new(&self.globs).context("invalid --glob")?,
+            follow_links: self.follow,
+            emit_text: self.emit_text,
+        };
+        Ok(Inputs::with_options(&self.inputs, options))
     }
 }
 
@@ -511,6 +560,8 @@ fn show(progress: &Option<indicatif::ProgressBar>, s: &RunSummary) {
 fn extract(a: ExtractArgs) -> Result<u8> {
     let pipeline = a.input.pipeline(a.tokenizer.as_deref())?;
     let pool = a.input.pool()?;
+    let inputs = a.input.inputs()?;
+    let warnings = inputs.warnings();
     let mut out = Output::open(a.output.as_deref())?;
     let progress = progress();
     let started = std::time::Instant::now();
@@ -518,12 +569,13 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         Runner::new()
             .batch_docs(a.input.batch_docs)
             .on_batch(|s| show(&progress, s))
-            .run(&pipeline, a.input.inputs(), &mut out)
+            .run(&pipeline, inputs, &mut out)
     })?;
     out.finish()?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    print_warnings(&warnings);
     if a.timings {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
@@ -552,6 +604,13 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// What reading the inputs noticed, on stderr.
+fn print_warnings(warnings: &newsie::input::InputWarnings) {
+    for w in warnings.take() {
+        eprintln!("newsie: warning: {w}");
+    }
 }
 
 fn export_ner(a: ExportNerArgs) -> Result<u8> {
@@ -593,16 +652,19 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
             }
         }
     };
+    let inputs = a.input.inputs()?;
+    let warnings = inputs.warnings();
     let summary = pool.install(|| {
         Runner::new()
             .batch_docs(a.input.batch_docs)
             .on_batch(|s| show(&progress, s))
-            .run_with(a.input.inputs(), &mut out, to_windows)
+            .run_with(inputs, &mut out, to_windows)
     })?;
     out.finish()?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    print_warnings(&warnings);
     let labels = serde_json::to_string_pretty(&labels_json())? + "\n";
     std::fs::write(&labels_path, labels)
         .with_context(|| format!("cannot write {}", labels_path.display()))?;
@@ -611,9 +673,13 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
 
 fn render(a: RenderArgs) -> Result<u8> {
     use rayon::prelude::*;
-    let mut inputs = a.input.inputs().peekable();
+    let inputs = a.input.inputs()?;
+    let warnings = inputs.warnings();
+    let mut inputs = inputs.peekable();
     let chosen: Vec<newsie::InputDoc> = inputs.by_ref().take(a.max_docs).collect();
     let capped = inputs.peek().is_some();
+    drop(inputs);
+    print_warnings(&warnings);
     let texts: Vec<String> = chosen
         .iter()
         .map(|d| {
@@ -629,9 +695,9 @@ fn render(a: RenderArgs) -> Result<u8> {
                 chosen.iter().map(|d| d.id.as_str()).collect();
             let mut by_id: std::collections::HashMap<String, newsie::Record<'static>> =
                 std::collections::HashMap::new();
-            let file = std::fs::File::open(path)
+            let file = newsie::input::open_records(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+            for (n, line) in std::io::BufRead::lines(file).enumerate() {
                 let line = line.with_context(|| format!("cannot read {}", path.display()))?;
                 if line.trim().is_empty() {
                     continue;

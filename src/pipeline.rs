@@ -333,6 +333,7 @@ impl Pipeline {
         let mut doc = Document::new(input.id, input.source, content.text);
         doc.dct = content.date;
         doc.warnings = content.warnings;
+        doc.text_in_record = content.text_in_record;
         if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| self.run(&mut doc))) {
             let error = format!("internal error: {}", panic_message(payload.as_ref()));
             return Err(Box::new(Record::error(doc.id, doc.source, error)));

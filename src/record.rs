@@ -239,6 +239,10 @@ pub struct Record<'a> {
     /// SHA-256 of the text (hex).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_sha256: Option<String>,
+    /// The text the offsets count in, when it is not an input field as it is
+    /// (a headline put first, a page's extracted text) or was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Cow<'a, str>>,
     /// Sentence spans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentences: Option<Vec<SpanRec>>,
@@ -284,6 +288,7 @@ impl<'a> Record<'a> {
             error: Some(error.into()),
             dct: None,
             text_sha256: None,
+            text: None,
             sentences: None,
             entities: Vec::new(),
             money: Vec::new(),
@@ -304,6 +309,7 @@ impl<'a> Record<'a> {
             error: self.error,
             dct: self.dct,
             text_sha256: self.text_sha256,
+            text: owned_opt(self.text),
             sentences: self.sentences,
             entities: self
                 .entities
@@ -405,6 +411,9 @@ impl<'a> Record<'a> {
             error: None,
             dct: doc.dct.map(iso_date),
             text_sha256: Some(line::sha256_hex(&doc.text)),
+            text: doc
+                .text_in_record
+                .then_some(Cow::Borrowed(doc.text.as_str())),
             sentences: Some(
                 doc.sentences
                     .iter()

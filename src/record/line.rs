@@ -31,7 +31,12 @@ pub fn write_record(doc: &Document, tokens: Option<&serde_json::Value>, out: &mu
     }
     w.raw(b",\"text_sha256\":\"");
     hex_digits(&Sha256::digest(doc.text.as_bytes()), w.out);
-    w.raw(b"\",\"sentences\":[");
+    w.raw(b"\"");
+    if doc.text_in_record {
+        w.raw(b",\"text\":");
+        w.str(&doc.text);
+    }
+    w.raw(b",\"sentences\":[");
     for (k, &s) in doc.sentences.iter().enumerate() {
         w.comma(k);
         w.span_object(s);

@@ -485,6 +485,9 @@ fn record_to_dict<'py>(py: Python<'py>, rec: &Record<'_>) -> PyResult<Bound<'py,
     if let Some(sha) = &rec.text_sha256 {
         d.set_item(intern!(py, "text_sha256"), sha)?;
     }
+    if let Some(text) = &rec.text {
+        d.set_item(intern!(py, "text"), &**text)?;
+    }
     if let Some(sentences) = &rec.sentences {
         let list = PyList::empty(py);
         for s in sentences {

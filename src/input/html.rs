@@ -1,0 +1,43 @@
+//! HTML pages as documents: the article's main text, extracted by
+//! `dom_smoothie` (a port of Mozilla's Readability, the reader view of
+//! Firefox) in its formatted text mode, with the headline first. Scripts,
+//! styles, navigation, sidebars and footers are left out; paragraphs are kept
+//! apart by blank lines. Offsets then count in that text, which the record
+//! carries (`text`). A page's `article:published_time` (or kin) is its date,
+//! as a JSONL `date` would be.
+
+use super::{DocumentError, InputText, parse_date_field, with_title};
+
+/// The document of an HTML page, decoded to `page.text`.
+pub(crate) fn page(page: InputText) -> Result<InputText, DocumentError> {
+    let config = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..Default::default()
+    };
+    let failed = |message: String| DocumentError::Html { message };
+    let mut readability = dom_smoothie::Readability::new(page.text.as_str(), None, Some(config))
+        .map_err(|e| failed(e.to_string()))?;
+    let article = readability.parse().map_err(|e| failed(e.to_string()))?;
+    let body = article.text_content.trim().to_string();
+    if body.is_empty() {
+        return Err(failed("the page has no article text".into()));
+    }
+    let (text, _) = with_title(Some(article.title.as_str()), body);
+    let mut warnings = page.warnings;
+    let date = article
+        .published_time
+        .as_deref()
+        .and_then(|d| match parse_date_field(d.trim()) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                warnings.push(format!("ignored the page's published time {e}"));
+                None
+            }
+        });
+    Ok(InputText {
+        text,
+        date,
+        warnings,
+        text_in_record: true,
+    })
+}
