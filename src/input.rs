@@ -13,6 +13,8 @@
 mod fields;
 mod html;
 mod open;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod walk;
 
 use std::collections::VecDeque;
@@ -42,6 +44,8 @@ pub enum InputFormat {
     Jsonl,
     /// Each file (or stdin) is one HTML page.
     Html,
+    /// Each file is a Parquet table, a document per row (not stdin).
+    Parquet,
 }
 
 /// What a file holds, by its name.
@@ -53,6 +57,8 @@ pub enum Kind {
     Jsonl,
     /// One HTML page (`*.html`, `*.htm`).
     Html,
+    /// A Parquet table, a document per row (`*.parquet`).
+    Parquet,
 }
 
 impl Kind {
@@ -66,6 +72,7 @@ impl Kind {
             "txt" => Some(Kind::Text),
             "jsonl" | "ndjson" => Some(Kind::Jsonl),
             "html" | "htm" => Some(Kind::Html),
+            "parquet" => Some(Kind::Parquet),
             _ => None,
         }
     }
@@ -256,6 +263,9 @@ pub struct Inputs {
     pending: VecDeque<Pending>,
     options: InputOptions,
     jsonl: Option<JsonlReader>,
+    /// The Parquet file being read, and the input it belongs to.
+    #[cfg(feature = "parquet")]
+    parquet: Option<(parquet::ParquetDocs, usize)>,
     /// Each command-line input as given, and how many documents it yielded.
     inputs: Vec<(String, usize)>,
     warnings: InputWarnings,
@@ -303,6 +313,8 @@ impl Inputs {
             pending,
             options,
             jsonl: None,
+            #[cfg(feature = "parquet")]
+            parquet: None,
             inputs: paths.iter().map(|p| (p.display().to_string(), 0)).collect(),
             warnings: InputWarnings::default(),
         }
@@ -320,6 +332,7 @@ impl Inputs {
             InputFormat::Jsonl => Kind::Jsonl,
             InputFormat::Text => Kind::Text,
             InputFormat::Html => Kind::Html,
+            InputFormat::Parquet => Kind::Parquet,
             InputFormat::Auto => Kind::of_name(path).unwrap_or(Kind::Text),
         }
     }
@@ -330,6 +343,7 @@ impl Inputs {
             InputFormat::Jsonl => Kind::Jsonl,
             InputFormat::Text => Kind::Text,
             InputFormat::Html => Kind::Html,
+            InputFormat::Parquet => Kind::Parquet,
             InputFormat::Auto => {
                 let (head, stream) = open::peek(stream, 4096)?;
                 let start = head.iter().position(|b| !b.is_ascii_whitespace());
@@ -416,6 +430,15 @@ impl Inputs {
                 }
                 continue;
             }
+            #[cfg(feature = "parquet")]
+            if let Some((docs, input)) = &mut self.parquet {
+                if let Some(doc) = docs.next_doc() {
+                    self.inputs[*input].1 += 1;
+                    return Some(doc);
+                }
+                self.parquet = None;
+                continue;
+            }
             let Some(Pending { source, input }) = self.pending.pop_front() else {
                 self.warn_about_empty_inputs();
                 return None;
@@ -453,6 +476,19 @@ impl Inputs {
                     }
                     let name = p.display().to_string();
                     let stem = stem_of(&p);
+                    if self.kind_of(&p) == Kind::Parquet {
+                        match self.open_parquet(&p, &stem, input) {
+                            Ok(()) => continue,
+                            Err(e) => {
+                                self.inputs[input].1 += 1;
+                                return Some(InputDoc {
+                                    id: stem,
+                                    source: name,
+                                    content: Err(e),
+                                });
+                            }
+                        }
+                    }
                     match open_file(&p) {
                         Ok((stream, _)) => (stream, name, stem, self.kind_of(&p)),
                         Err(e) => {
@@ -462,6 +498,18 @@ impl Inputs {
                     }
                 }
             };
+            if kind == Kind::Parquet {
+                // Only standard input gets here: Parquet needs a file.
+                self.inputs[input].1 += 1;
+                return Some(InputDoc {
+                    id: stem,
+                    content: Err(DocumentError::Read {
+                        path: name.clone(),
+                        message: "Parquet input must be a file (it is read by seeking)".into(),
+                    }),
+                    source: name,
+                });
+            }
             if kind == Kind::Jsonl {
                 self.jsonl = Some(JsonlReader {
                     reader: Box::new(BufReader::with_capacity(1 << 20, stream)),
@@ -475,6 +523,26 @@ impl Inputs {
             }
             self.inputs[input].1 += 1;
             return Some(self.read_document(stem, name, stream, kind));
+        }
+    }
+
+    /// Starts reading the rows of a Parquet file.
+    fn open_parquet(&mut self, path: &Path, stem: &str, input: usize) -> Result<(), DocumentError> {
+        #[cfg(feature = "parquet")]
+        {
+            let options = &self.options;
+            let docs =
+                parquet::ParquetDocs::open(path, stem, &options.fields, options.max_doc_bytes)?;
+            self.parquet = Some((docs, input));
+            Ok(())
+        }
+        #[cfg(not(feature = "parquet"))]
+        {
+            let _ = (stem, input);
+            Err(DocumentError::Read {
+                path: path.display().to_string(),
+                message: "Parquet input needs newsie built with the `parquet` feature".into(),
+            })
         }
     }
 

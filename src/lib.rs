@@ -34,6 +34,8 @@
 //!   it needs (clap, indicatif, anyhow, tempfile, mimalloc). A program that
 //!   uses the library alone can leave it out:
 //!   `newsie = { version = "0.1", default-features = false }`.
+//! * `parquet` (with `cli`): [`tables`], records as Parquet tables, and
+//!   Parquet files as input (the `arrow` and `parquet` crates).
 
 #![deny(missing_docs)]
 
@@ -56,6 +58,8 @@ pub mod runner;
 pub mod sentences;
 pub mod stage;
 pub mod subword;
+#[cfg(feature = "parquet")]
+pub mod tables;
 pub mod tokenize;
 
 pub use document::{Document, EntityType, RelationType, Span};

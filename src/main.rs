@@ -118,20 +118,27 @@ struct GazetteerCheckArgs {
     top: usize,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormatArg {
+    Jsonl,
+    Parquet,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Auto,
     Text,
     Jsonl,
     Html,
+    Parquet,
 }
 
 /// What `extract` and `export-ner` share: inputs and pipeline settings.
 #[derive(Parser)]
 struct InputArgs {
-    /// Files, directories (their *.txt, *.jsonl and *.html files below, gzip or zstd compressed too, sorted by path; hidden ones skipped) or - for stdin. None: stdin.
+    /// Files, directories (their *.txt, *.jsonl, *.html and *.parquet files below, gzip or zstd compressed too, sorted by path; hidden ones skipped) or - for stdin. None: stdin.
     inputs: Vec<PathBuf>,
-    /// How to read inputs: auto goes by file name (*.jsonl and *.ndjson are JSON lines, *.html and *.htm pages, the rest one text each; .gz/.zst suffixes aside) and reads stdin by its first bytes ({ is JSONL, <html or <!DOCTYPE html a page, else text).
+    /// How to read inputs: auto goes by file name (*.jsonl and *.ndjson are JSON lines, *.html and *.htm pages, *.parquet tables with a document per row, the rest one text each; .gz/.zst suffixes aside) and reads stdin by its first bytes ({ is JSONL, <html or <!DOCTYPE html a page, else text).
     #[arg(long, value_enum, default_value = "auto")]
     input_format: FormatArg,
     /// The JSON field with the text (default: text, else maintext).
@@ -187,6 +194,9 @@ struct ExtractArgs {
     /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place, a symbolic link followed). Default: stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// jsonl: one JSON record per line. parquet: a directory of tables (documents, entities, mentions, money, percents, dates, relations; see docs/FORMAT.md) at -o DIR, written atomically.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    output_format: OutputFormatArg,
     /// Add each document's model tokens ("tokens": ids, offsets, BIO tags) with this tokenizer.json.
     #[arg(long, value_name = "PATH")]
     tokenizer: Option<PathBuf>,
@@ -503,6 +513,7 @@ impl InputArgs {
             FormatArg::Text => InputFormat::Text,
             FormatArg::Jsonl => InputFormat::Jsonl,
             FormatArg::Html => InputFormat::Html,
+            FormatArg::Parquet => InputFormat::Parquet,
         };
         let mut fields = FieldNames::default();
         let chosen = |name: &Option<String>, default: &mut Vec<String>| {
@@ -562,16 +573,28 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let pool = a.input.pool()?;
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
-    let mut out = Output::open(a.output.as_deref())?;
     let progress = progress();
     let started = std::time::Instant::now();
-    let summary = pool.install(|| {
-        Runner::new()
-            .batch_docs(a.input.batch_docs)
-            .on_batch(|s| show(&progress, s))
-            .run(&pipeline, inputs, &mut out)
-    })?;
-    out.finish()?;
+    let runner = Runner::new()
+        .batch_docs(a.input.batch_docs)
+        .on_batch(|s| show(&progress, s));
+    let summary = match a.output_format {
+        OutputFormatArg::Jsonl => {
+            let mut out = Output::open(a.output.as_deref())?;
+            let summary = pool.install(|| runner.run(&pipeline, inputs, &mut out))?;
+            out.finish()?;
+            summary
+        }
+        OutputFormatArg::Parquet => {
+            let Some(dir) = a.output.as_deref() else {
+                bail!("--output-format parquet writes a directory of tables: give it with -o DIR");
+            };
+            let mut sink = newsie::tables::TableSink::create(dir)?;
+            let summary = pool.install(|| runner.run(&pipeline, inputs, &mut sink))?;
+            sink.finish()?;
+            summary
+        }
+    };
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }

@@ -97,7 +97,7 @@ pub fn parse_jsonl_line(
 
 /// A document from its fields: the title put first, the size limit and the
 /// date read as [`InputDoc::from_fields`] does.
-fn document(
+pub(crate) fn document(
     id: String,
     source: String,
     body: String,
