@@ -97,10 +97,6 @@ pub(crate) fn walk(dir: &Path, filter: &FileFilter, follow_links: bool) -> Walke
             continue;
         }
         let path = entry.path();
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        if !filter.wants(relative) {
-            continue;
-        }
         // A FIFO would block the run forever, a socket cannot be read; a
         // dangling link stays, to become an error record.
         let target = (!kind.is_file())
@@ -114,6 +110,10 @@ pub(crate) fn walk(dir: &Path, filter: &FileFilter, follow_links: bool) -> Walke
             };
             out.warnings
                 .push(format!("{}: {what}; skipped", path.display()));
+            continue;
+        }
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        if !filter.wants(relative) {
             continue;
         }
         out.files.push(entry.into_path());
