@@ -163,7 +163,15 @@ const BODY: &str = "Tencent invested $3 billion in JD.com last year.";
 #[test]
 fn foreign_jsonl_records_map_onto_documents() {
     // (name, line, flags, id, text, dct)
-    let rows: Vec<(&str, Value, Vec<&str>, &str, String, Option<&str>)> = vec![
+    type Row<'a> = (
+        &'a str,
+        Value,
+        Vec<&'a str>,
+        &'a str,
+        String,
+        Option<&'a str>,
+    );
+    let rows: Vec<Row> = vec![
         (
             "cc_news",
             serde_json::json!({"title": "Tencent bets on JD.com", "text": BODY,
@@ -366,8 +374,9 @@ fn an_html_page_gives_the_entities_of_its_text() {
 #[test]
 fn stdin_is_read_by_its_first_bytes() {
     let page = news_page(HEADLINE, &[BODY]);
-    // (input, flags, what the record shows)
-    let rows: Vec<(&str, Vec<u8>, Vec<&str>, Box<dyn Fn(&[Value])>)> = vec![
+    // (name, input, flags, what the records show)
+    type Row<'a> = (&'a str, Vec<u8>, Vec<&'a str>, Box<dyn Fn(&[Value])>);
+    let rows: Vec<Row> = vec![
         (
             "JSON lines",
             seeds_jsonl().into_bytes(),
