@@ -48,6 +48,19 @@ pub enum InputFormat {
     Parquet,
 }
 
+impl InputFormat {
+    /// The kind every input is read as; None for [`InputFormat::Auto`].
+    fn kind(self) -> Option<Kind> {
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::Text => Some(Kind::Text),
+            InputFormat::Jsonl => Some(Kind::Jsonl),
+            InputFormat::Html => Some(Kind::Html),
+            InputFormat::Parquet => Some(Kind::Parquet),
+        }
+    }
+}
+
 /// What a file holds, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -315,7 +328,17 @@ impl Inputs {
             jsonl: None,
             #[cfg(feature = "parquet")]
             parquet: None,
-            inputs: paths.iter().map(|p| (p.display().to_string(), 0)).collect(),
+            inputs: paths
+                .iter()
+                .map(|p| {
+                    let name = if p.as_os_str() == "-" {
+                        "<stdin>".to_string()
+                    } else {
+                        p.display().to_string()
+                    };
+                    (name, 0)
+                })
+                .collect(),
             warnings: InputWarnings::default(),
         }
     }
@@ -328,38 +351,29 @@ impl Inputs {
 
     /// The kind of a file, by the format asked for or its name.
     fn kind_of(&self, path: &Path) -> Kind {
-        match self.options.format {
-            InputFormat::Jsonl => Kind::Jsonl,
-            InputFormat::Text => Kind::Text,
-            InputFormat::Html => Kind::Html,
-            InputFormat::Parquet => Kind::Parquet,
-            InputFormat::Auto => Kind::of_name(path).unwrap_or(Kind::Text),
-        }
+        self.options
+            .format
+            .kind()
+            .unwrap_or_else(|| Kind::of_name(path).unwrap_or(Kind::Text))
     }
 
     /// The kind of standard input: the format asked for, or its first bytes.
     fn sniff_stdin(&self, stream: Stream) -> std::io::Result<(Kind, Stream)> {
-        let kind = match self.options.format {
-            InputFormat::Jsonl => Kind::Jsonl,
-            InputFormat::Text => Kind::Text,
-            InputFormat::Html => Kind::Html,
-            InputFormat::Parquet => Kind::Parquet,
-            InputFormat::Auto => {
-                let (head, stream) = open::peek(stream, 4096)?;
-                let start = head.iter().position(|b| !b.is_ascii_whitespace());
-                let head = &head[start.unwrap_or(head.len())..];
-                let starts = |prefix: &[u8]| {
-                    head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
-                };
-                let kind = if head.first() == Some(&b'{') {
-                    Kind::Jsonl
-                } else if starts(b"<!doctype html") || starts(b"<html") {
-                    Kind::Html
-                } else {
-                    Kind::Text
-                };
-                return Ok((kind, stream));
-            }
+        if let Some(kind) = self.options.format.kind() {
+            return Ok((kind, stream));
+        }
+        let (head, stream) = open::peek(stream, 4096)?;
+        let start = head.iter().position(|b| !b.is_ascii_whitespace());
+        let head = &head[start.unwrap_or(head.len())..];
+        let starts = |prefix: &[u8]| {
+            head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+        };
+        let kind = if head.first() == Some(&b'{') {
+            Kind::Jsonl
+        } else if starts(b"<!doctype html") || starts(b"<html") {
+            Kind::Html
+        } else {
+            Kind::Text
         };
         Ok((kind, stream))
     }
@@ -385,7 +399,8 @@ impl Inputs {
         }
     }
 
-    fn next_jsonl(&mut self) -> Option<InputDoc> {
+    /// The next line's document, and the input it belongs to.
+    fn next_jsonl(&mut self) -> Option<(InputDoc, usize)> {
         let max = self.options.max_doc_bytes;
         let r = self.jsonl.as_mut()?;
         loop {
@@ -407,34 +422,34 @@ impl Inputs {
                             message: e.to_string(),
                         }),
                     };
-                    self.inputs[r.input].1 += 1;
+                    let input = r.input;
                     self.jsonl = None;
-                    return Some(doc);
+                    return Some((doc, input));
                 }
             }
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            self.inputs[r.input].1 += 1;
             let fields = &self.options.fields;
-            return Some(parse_jsonl_line(buf, &r.stem, &r.name, r.line, max, fields));
+            let doc = parse_jsonl_line(buf, &r.stem, &r.name, r.line, max, fields);
+            return Some((doc, r.input));
         }
     }
 
-    /// The next document, before `--emit-text` is applied.
-    fn next_document(&mut self) -> Option<InputDoc> {
+    /// The next document, before `--emit-text` is applied, and the input it
+    /// belongs to.
+    fn next_document(&mut self) -> Option<(InputDoc, usize)> {
         loop {
             if self.jsonl.is_some() {
-                if let Some(doc) = self.next_jsonl() {
-                    return Some(doc);
+                if let Some(found) = self.next_jsonl() {
+                    return Some(found);
                 }
                 continue;
             }
             #[cfg(feature = "parquet")]
             if let Some((docs, input)) = &mut self.parquet {
                 if let Some(doc) = docs.next_doc() {
-                    self.inputs[*input].1 += 1;
-                    return Some(doc);
+                    return Some((doc, *input));
                 }
                 self.parquet = None;
                 continue;
@@ -445,16 +460,16 @@ impl Inputs {
             };
             let (stream, name, stem, kind) = match source {
                 Source::Failed(path, message) => {
-                    self.inputs[input].1 += 1;
                     let name = path.display().to_string();
-                    return Some(InputDoc {
+                    let doc = InputDoc {
                         id: stem_of(&path),
                         source: name.clone(),
                         content: Err(DocumentError::Read {
                             path: name,
                             message,
                         }),
-                    });
+                    };
+                    return Some((doc, input));
                 }
                 Source::Stdin => {
                     let opened = decompressed(Box::new(std::io::stdin()))
@@ -464,8 +479,8 @@ impl Inputs {
                             (stream, "<stdin>".to_string(), "stdin".to_string(), kind)
                         }
                         Err(e) => {
-                            self.inputs[input].1 += 1;
-                            return Some(read_error("stdin".into(), "<stdin>".into(), e));
+                            let doc = read_error("stdin".into(), "<stdin>".into(), e);
+                            return Some((doc, input));
                         }
                     }
                 }
@@ -480,35 +495,32 @@ impl Inputs {
                         match self.open_parquet(&p, &stem, input) {
                             Ok(()) => continue,
                             Err(e) => {
-                                self.inputs[input].1 += 1;
-                                return Some(InputDoc {
+                                let doc = InputDoc {
                                     id: stem,
                                     source: name,
                                     content: Err(e),
-                                });
+                                };
+                                return Some((doc, input));
                             }
                         }
                     }
                     match open_file(&p) {
                         Ok((stream, _)) => (stream, name, stem, self.kind_of(&p)),
-                        Err(e) => {
-                            self.inputs[input].1 += 1;
-                            return Some(read_error(stem, name, e));
-                        }
+                        Err(e) => return Some((read_error(stem, name, e), input)),
                     }
                 }
             };
             if kind == Kind::Parquet {
                 // Only standard input gets here: Parquet needs a file.
-                self.inputs[input].1 += 1;
-                return Some(InputDoc {
+                let doc = InputDoc {
                     id: stem,
                     content: Err(DocumentError::Read {
                         path: name.clone(),
                         message: "Parquet input must be a file (it is read by seeking)".into(),
                     }),
                     source: name,
-                });
+                };
+                return Some((doc, input));
             }
             if kind == Kind::Jsonl {
                 self.jsonl = Some(JsonlReader {
@@ -521,8 +533,7 @@ impl Inputs {
                 });
                 continue;
             }
-            self.inputs[input].1 += 1;
-            return Some(self.read_document(stem, name, stream, kind));
+            return Some((self.read_document(stem, name, stream, kind), input));
         }
     }
 
@@ -617,7 +628,8 @@ impl Iterator for Inputs {
     type Item = InputDoc;
 
     fn next(&mut self) -> Option<InputDoc> {
-        let mut doc = self.next_document()?;
+        let (mut doc, input) = self.next_document()?;
+        self.inputs[input].1 += 1;
         if self.options.emit_text
             && let Ok(content) = &mut doc.content
         {
