@@ -110,8 +110,9 @@ pub enum DocumentError {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum RecordsError {
-    /// A file could not be read.
-    #[error("{path}: {source}")]
+    /// A file could not be read (or the output written): the path, then
+    /// what the OS said (the error's source).
+    #[error("{path}")]
     Io {
         /// The file.
         path: String,

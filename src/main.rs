@@ -165,9 +165,9 @@ struct InputArgs {
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
-    /// Worker threads (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
+    /// Worker threads (default: all cores; at most 1024).
+    #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
     /// An extra gazetteer file: TSV (like gazetteers/*.tsv) or compiled by `newsie gazetteer compile` (.ngz). Repeatable.
     #[arg(long = "gazetteer", value_name = "PATH")]
     gazetteers: Vec<PathBuf>,
@@ -191,7 +191,7 @@ struct InputArgs {
 struct ExtractArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place, a symbolic link followed). Default: stdout.
+    /// Write the records here (atomically: a temporary file renamed on success; a device or named pipe is written in place, a symbolic link followed; not one of the inputs). Default, or -: stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// jsonl: one JSON record per line. parquet: a directory of tables (documents, entities, mentions, money, percents, dates, relations; see docs/FORMAT.md) at -o DIR, written atomically.
@@ -388,7 +388,8 @@ const SYNC_EVERY: u64 = 32 << 20;
 
 impl Output {
     fn open(path: Option<&Path>) -> Result<Output> {
-        let Some(path) = path else {
+        // `-o -` is standard output, as `-` is standard input.
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(std::io::BufWriter::with_capacity(
                 1 << 16,
                 std::io::stdout(),
@@ -502,7 +503,7 @@ impl InputArgs {
 
     fn pool(&self) -> Result<rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs.unwrap_or(0))
+            .num_threads(self.jobs.map_or(0, usize::from))
             .build()
             .context("cannot start worker threads")
     }
@@ -531,6 +532,9 @@ impl InputArgs {
         chosen(&self.title_field, &mut fields.title);
         if fields.text.is_empty() {
             bail!("--text-field needs a field name");
+        }
+        if self.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            bail!("standard input (-) can be read only once");
         }
         let options = InputOptions {
             format,
@@ -568,7 +572,25 @@ fn show(progress: &Option<indicatif::ProgressBar>, s: &RunSummary) {
     }
 }
 
+/// An output file that is also an input would replace the articles with
+/// their records: refused before anything is read.
+fn refuse_output_among_inputs(output: Option<&Path>, inputs: &[PathBuf]) -> Result<()> {
+    let Some(output) = output.and_then(|o| std::fs::canonicalize(o).ok()) else {
+        return Ok(());
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|i| i == output) {
+            bail!(
+                "the output {} is also an input; write the records elsewhere",
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn extract(a: ExtractArgs) -> Result<u8> {
+    refuse_output_among_inputs(a.output.as_deref(), &a.input.inputs)?;
     let pipeline = a.input.pipeline(a.tokenizer.as_deref())?;
     let pool = a.input.pool()?;
     let inputs = a.input.inputs()?;
@@ -639,6 +661,11 @@ fn print_warnings(warnings: &newsie::input::InputWarnings) {
 fn export_ner(a: ExportNerArgs) -> Result<u8> {
     let pipeline = a.input.pipeline(None)?;
     let subword = SubwordTagger::from_file(&a.tokenizer)?;
+    // One usage error, not one error per document.
+    subword
+        .window_room(a.max_length, a.stride)
+        .map_err(anyhow::Error::msg)?;
+    refuse_output_among_inputs(a.output.as_deref(), &a.input.inputs)?;
     let pool = a.input.pool()?;
     let labels_path =
         a.labels
@@ -696,6 +723,7 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
 
 fn render(a: RenderArgs) -> Result<u8> {
     use rayon::prelude::*;
+    refuse_output_among_inputs(Some(&a.output), &a.input.inputs)?;
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
     let mut inputs = inputs.peekable();

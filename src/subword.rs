@@ -205,6 +205,19 @@ impl SubwordTagger {
         })
     }
 
+    /// The text tokens a window of `max_length` tokens holds besides the
+    /// special tokens; an error when that leaves no more than `stride` (the
+    /// windows could not advance).
+    pub fn window_room(&self, max_length: usize, stride: usize) -> Result<usize, String> {
+        let specials = self
+            .tokenizer
+            .get_post_processor()
+            .map_or(0, |p| p.added_tokens(false));
+        max_length.checked_sub(specials).filter(|&r| r > stride).ok_or_else(|| {
+            format!("--max-length {max_length} leaves no room for --stride {stride} besides {specials} special tokens")
+        })
+    }
+
     /// Training windows of at most `max_length` tokens (special tokens
     /// included) that overlap by `stride` tokens.
     pub fn windows(
@@ -214,13 +227,7 @@ impl SubwordTagger {
         max_length: usize,
         stride: usize,
     ) -> Result<Vec<Window>, String> {
-        let specials = self
-            .tokenizer
-            .get_post_processor()
-            .map_or(0, |p| p.added_tokens(false));
-        let room = max_length.checked_sub(specials).filter(|&r| r > stride).ok_or_else(|| {
-            format!("--max-length {max_length} leaves no room for --stride {stride} besides {specials} special tokens")
-        })?;
+        let room = self.window_room(max_length, stride)?;
         let mut enc = self.encode(text)?;
         enc.truncate(room, stride, TruncationDirection::Right);
         let mut pieces = vec![];

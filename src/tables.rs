@@ -51,7 +51,7 @@ const VALUE_SCALE: i8 = 10;
 #[non_exhaustive]
 pub enum TablesError {
     /// A file or directory operation failed.
-    #[error("{path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         /// The path.
         path: String,

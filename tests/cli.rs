@@ -547,6 +547,9 @@ fn usage_errors_exit_2() {
         vec!["extract", "--no-such-flag"],
         vec!["extract", "--dct", "2021-13-01"],
         vec!["extract", "--jobs", "many"],
+        vec!["extract", "--jobs", "0"],
+        vec!["extract", "--jobs", "100000"],
+        vec!["extract", "-", "-"],
         vec!["frobnicate"],
     ] {
         let out = run(bin().args(&args));
@@ -564,6 +567,55 @@ fn usage_errors_exit_2() {
         .args(["extract", "-o", "/nonexistent-dir/out.jsonl"])
         .arg(seeds_dir()));
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let same = dir.path().join("same.jsonl");
+    let articles = r#"{"id":"a","text":"Tencent sued ByteDance."}"#.to_string() + "\n";
+    std::fs::write(&same, &articles).unwrap();
+    // The same file by another path too.
+    let other_path = dir.path().join(".").join("same.jsonl");
+    for (args, output) in [
+        (vec!["extract"], &same),
+        (vec!["extract"], &other_path),
+        (vec!["render"], &same),
+    ] {
+        let out = run(bin().args(&args).arg(&same).arg("-o").arg(output));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is also an input"));
+        assert_eq!(
+            std::fs::read_to_string(&same).unwrap(),
+            articles,
+            "the input survives"
+        );
+    }
+}
+
+#[test]
+fn dash_as_output_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin()
+        .args(["extract", "-o", "-"])
+        .arg(seeds_dir())
+        .current_dir(dir.path()));
+    assert_code(&out, 0);
+    assert_eq!(records(&out.stdout).len(), 4);
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn a_missing_records_file_is_named_once() {
+    let out = run(bin().args(["diff", "/nonexistent-old.jsonl", "/nonexistent-new.jsonl"]));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("/nonexistent-old.jsonl"), "{stderr}");
 }
 
 #[test]
@@ -872,6 +924,33 @@ fn extract_with_tokenizer_matches_python() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn export_ner_with_windows_that_cannot_advance_is_one_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("train.jsonl");
+    let tok = root().join("fixtures/tokenizers/wordpiece-seeds.json");
+    for (max_length, stride) in [("16", "64"), ("2", "0"), ("0", "0")] {
+        let out = run(bin()
+            .args([
+                "export-ner",
+                "--max-length",
+                max_length,
+                "--stride",
+                stride,
+                "--tokenizer",
+            ])
+            .arg(&tok)
+            .arg("-o")
+            .arg(&out_path)
+            .arg(seeds_dir()));
+        assert_eq!(out.status.code(), Some(2), "{max_length}/{stride}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("leaves no room"), "{stderr}");
+        assert!(!out_path.exists(), "no output file");
     }
 }
 
