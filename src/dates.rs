@@ -362,7 +362,7 @@ fn duration_value(n: f64, unit: &str) -> Option<String> {
 
 fn iso_week(d: NaiveDate) -> String {
     let w = d.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
+    format!("{:04}-W{:02}", w.year(), w.week())
 }
 
 fn add_months(year: i32, month: u32, delta: i32) -> (i32, u32) {
@@ -446,9 +446,9 @@ impl Resolver<'_> {
         Some(match day {
             Some(d) => {
                 NaiveDate::from_ymd_opt(year, month, d)?;
-                format!("{year}-{month:02}-{d:02}")
+                format!("{year:04}-{month:02}-{d:02}")
             }
-            None => format!("{year}-{month:02}"),
+            None => format!("{year:04}-{month:02}"),
         })
     }
 
@@ -484,16 +484,16 @@ impl Resolver<'_> {
             _ => 0,
         };
         Some(match unit {
-            "year" => format!("{}", dct.year() + step),
+            "year" => format!("{:04}", dct.year() + step),
             "month" => {
                 let (y, m) = add_months(dct.year(), dct.month(), step);
-                format!("{y}-{m:02}")
+                format!("{y:04}-{m:02}")
             }
             "week" => iso_week(dct + Duration::days(7 * step as i64)),
             "weekend" => format!("{}-WE", iso_week(dct + Duration::days(7 * step as i64))),
             "quarter" => {
                 let (y, m) = add_months(dct.year(), dct.month(), 3 * step);
-                format!("{y}-Q{}", (m - 1) / 3 + 1)
+                format!("{y:04}-Q{}", (m - 1) / 3 + 1)
             }
             _ => return None,
         })
@@ -506,10 +506,10 @@ impl Resolver<'_> {
         }
         let n = n as i64;
         Some(match unit.trim_end_matches('s') {
-            "year" => format!("{}", dct.year() as i64 - n),
+            "year" => format!("{:04}", dct.year() as i64 - n),
             "month" => {
                 let (y, m) = add_months(dct.year(), dct.month(), -(n as i32));
-                format!("{y}-{m:02}")
+                format!("{y:04}-{m:02}")
             }
             "week" => iso_week(dct - Duration::days(7 * n)),
             "day" => iso_date(dct - Duration::days(n)),
@@ -590,7 +590,7 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
             let year = g("qy1").or(g("qy2")).or(g("qy3"));
             date(match (year, r.dct) {
                 (Some(y), _) => Some(format!("{y}-Q{q}")),
-                (None, Some(d)) => Some(format!("{}-Q{q}", d.year())),
+                (None, Some(d)) => Some(format!("{:04}-Q{q}", d.year())),
                 (None, None) => None,
             })
         }
@@ -771,7 +771,7 @@ fn timex_of(doc: &Document, m: &DateMatch) -> Option<Timex> {
                 return Some(Timex {
                     span: Span::new(span.start, span.end + words.len()),
                     kind: TimexType::Date,
-                    value: r.dct.map(|d| format!("{}-{m:02}", d.year() + step)),
+                    value: r.dct.map(|d| format!("{:04}-{m:02}", d.year() + step)),
                 });
             }
             date(r.yearless(span, m, None))

@@ -15,7 +15,10 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // Year 0 does not exist in the calendar articles are dated by.
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.year() >= 1)
 }
 
 /// `date` as `YYYY-MM-DD` (TIMEX3's calendar date form). Years outside

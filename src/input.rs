@@ -195,6 +195,9 @@ impl InputDoc {
     }
 }
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
 /// Turns raw bytes into text by the decoding policy above.
 pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
     if looks_binary(&bytes) {
@@ -202,8 +205,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
     }
     let mut warnings = Vec::new();
     let mut bytes = bytes;
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
         warnings.push("dropped a UTF-8 byte-order mark; offsets count from after it".to_string());
     }
     let text = match String::from_utf8(bytes) {
@@ -430,8 +433,30 @@ impl Inputs {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            // A byte-order mark and invalid UTF-8 are read as in a text
+            // file: dropped, or replaced by U+FFFD, with a warning.
+            let mut notes = Vec::new();
+            let mut line: &[u8] = buf;
+            if r.line == 1 && line.starts_with(BOM) {
+                line = &line[BOM.len()..];
+                notes.push("dropped a UTF-8 byte-order mark before the first line".to_string());
+            }
+            let lossy;
+            if std::str::from_utf8(line).is_err() {
+                lossy = String::from_utf8_lossy(line).into_owned();
+                let bad = lossy.matches('\u{FFFD}').count();
+                notes.push(format!(
+                    "invalid UTF-8: {bad} sequence(s) replaced by U+FFFD"
+                ));
+                line = lossy.as_bytes();
+            }
             let fields = &self.options.fields;
-            let doc = parse_jsonl_line(buf, &r.stem, &r.name, r.line, max, fields);
+            let mut doc = parse_jsonl_line(line, &r.stem, &r.name, r.line, max, fields);
+            if let Ok(content) = &mut doc.content
+                && !notes.is_empty()
+            {
+                content.warnings.splice(0..0, notes);
+            }
             return Some((doc, r.input));
         }
     }

@@ -550,6 +550,7 @@ fn usage_errors_exit_2() {
         vec!["extract", "--jobs", "0"],
         vec!["extract", "--jobs", "100000"],
         vec!["extract", "-", "-"],
+        vec!["extract", "--dct", "0000-01-01"],
         vec!["frobnicate"],
     ] {
         let out = run(bin().args(&args));
@@ -591,6 +592,49 @@ fn an_output_that_is_an_input_is_refused() {
             "the input survives"
         );
     }
+}
+
+#[test]
+fn jsonl_lines_are_decoded_as_text_files_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.jsonl");
+    let mut bytes =
+        b"\xEF\xBB\xBF{\"id\":\"first\",\"text\":\"Tencent sued ByteDance.\"}\n".to_vec();
+    bytes.extend_from_slice(b"{\"id\":\"bad\",\"text\":\"Alibaba \xff rose.\"}\n");
+    bytes.extend_from_slice(b"{\"id\":12345678901234567890123,\"text\":\"Baidu.\"}\n");
+    bytes.extend_from_slice(b"{\"id\":1e3,\"text\":\"Baidu.\"}\n");
+    bytes.extend_from_slice(b"{\"id\":7,\"text\":\"Baidu.\"}\n");
+    std::fs::write(&path, bytes).unwrap();
+    let out = run(bin().arg("extract").arg(&path));
+    assert_code(&out, 0);
+    let recs = records(&out.stdout);
+    let ids: Vec<&str> = recs.iter().map(|r| &*r.id).collect();
+    assert_eq!(ids, ["first", "bad", "12345678901234567890123", "1e3", "7"]);
+    let warnings = |k: usize| recs[k].warnings.clone().unwrap_or_default().join(" ");
+    assert!(warnings(0).contains("byte-order mark"), "{}", warnings(0));
+    assert!(
+        warnings(1).contains("invalid UTF-8: 1 sequence"),
+        "{}",
+        warnings(1)
+    );
+    assert!(recs[1].entities.iter().any(|e| e.id == "alibaba-group"));
+}
+
+#[test]
+fn years_before_1000_keep_four_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("old.txt");
+    std::fs::write(&text, "The guild was fined last year and again in March.").unwrap();
+    let out = run(bin().args(["extract", "--dct", "0999-05-05"]).arg(&text));
+    assert_code(&out, 0);
+    let rec = &records(&out.stdout)[0];
+    assert_eq!(rec.dct.as_deref(), Some("0999-05-05"));
+    let values: Vec<&str> = rec
+        .dates
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .collect();
+    assert_eq!(values, ["0998", "0999-03"]);
 }
 
 #[test]

@@ -159,7 +159,10 @@ pub(crate) fn parse_jsonl_value(
     };
     let id = match first(&fields.id) {
         Some((_, serde_json::Value::String(s))) if !s.is_empty() => s,
-        Some((_, serde_json::Value::Number(n))) => n.to_string(),
+        // As written: 12345678901234567890123 is no float, 1e3 no 1000.0.
+        Some((field, serde_json::Value::Number(n))) => {
+            raw_field(buf, &field).unwrap_or_else(|| n.to_string())
+        }
         _ => fallback_id,
     };
     let text = first(&fields.text);
@@ -211,6 +214,14 @@ pub(crate) fn parse_jsonl_value(
         content.warnings.extend(warnings);
     }
     doc
+}
+
+/// The text of top-level field `name` of the JSON object in `buf`, as
+/// written.
+fn raw_field(buf: &[u8], name: &str) -> Option<String> {
+    let fields: std::collections::HashMap<std::borrow::Cow<str>, &serde_json::value::RawValue> =
+        serde_json::from_slice(buf).ok()?;
+    fields.get(name).map(|raw| raw.get().to_string())
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
