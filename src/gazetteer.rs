@@ -401,7 +401,32 @@ impl Gazetteer {
     /// Adds entries from gazetteer text; `origin` names it in errors.
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), GazetteerError> {
         let bytes = compile(&[(origin, text)], false)?;
-        self.add_compiled(origin, bytes)
+        let base = self.len;
+        self.add_compiled(origin, bytes)?;
+        self.check_headquarters(base)
+    }
+
+    /// Refuses the list that starts at entry `base` (the last one added)
+    /// when one of its entries names headquarters (`hq=`) no list has.
+    /// (Compiled lists are not checked as they load: a million lookups would
+    /// cost more than the load itself.)
+    fn check_headquarters(&mut self, base: usize) -> Result<(), GazetteerError> {
+        let unknown = (base..self.len).find_map(|i| {
+            let e = self.entry(i);
+            let hq = e.hq()?;
+            self.index_of(hq)
+                .is_none()
+                .then(|| e.invalid(format!("hq={hq}: no gazetteer entry has this id")))
+        });
+        let Some(err) = unknown else {
+            return Ok(());
+        };
+        // The start filter keeps the list's bits: it only ever lets a
+        // look-up through, never stops one.
+        self.lists.pop();
+        self.bases.pop();
+        self.len = base;
+        Err(err)
     }
 
     /// Adds a compiled list (the bytes of a `.ngz` file); `origin` names it in errors.
@@ -814,16 +839,6 @@ pub fn check(files: &[(String, String)], context: &Gazetteer, strict: bool) -> C
                 origin: at.clone(),
                 message,
             };
-            if line.contains("||")
-                || line
-                    .split('\t')
-                    .nth(3)
-                    .is_some_and(|a| a.ends_with('|') || a.starts_with('|'))
-            {
-                report
-                    .errors
-                    .push(issue("empty alias between `|` separators".into()));
-            }
             let entry = match format::parse_line(line) {
                 Ok(entry) => entry,
                 Err(message) => {
@@ -942,6 +957,12 @@ mod tests {
             ),
             ("a\tORG\tA\t\tcolour=red", "x.tsv:1: unknown attribute"),
             ("a\tORG\tA\t\trank=0", "x.tsv:1: unknown attribute"),
+            ("a\tORG\tA\tAcme||X", "x.tsv:1: empty alias"),
+            ("a\tORG\tA\tAcme|", "x.tsv:1: empty alias"),
+            (
+                "a\tORG\tA\nb\tORG\tB\t\thq=atlantis",
+                "x.tsv:2: hq=atlantis: no gazetteer entry",
+            ),
         ];
         for &(text, want) in rows {
             let mut g = Gazetteer::default();
@@ -951,6 +972,19 @@ mod tests {
                 .unwrap_err();
             assert!(err.to_string().starts_with(want), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_id() {
+        let mut g = Gazetteer::default();
+        g.add_source("x.tsv", "\u{feff}acme\tORG\tAcme\nb\tORG\tB\t\thq=acme\n")
+            .unwrap();
+        assert!(g.index_of("acme").is_some());
+        // A refused list leaves the gazetteer as it was.
+        let before = g.len();
+        assert!(g.add_source("y.tsv", "c\tORG\tC\t\thq=nowhere").is_err());
+        assert_eq!(g.len(), before);
+        assert!(g.index_of("c").is_none());
     }
 
     #[test]

@@ -1354,11 +1354,12 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
     let file = dir.path().join("mine.tsv");
     std::fs::write(
         &file,
-        "acme\tORG\tAcme Widgets\tAcme||AW\thq=no-such-place\n\
+        "acme\tORG\tAcme Widgets\tAcme|AW\thq=no-such-place\n\
          Bad Id\tORG\tX\n\
          acme\tORG\tAcme Again\n\
          zeta\tORG\tZeta Labs\tTencent\n\
-         target-co\tORG\tTarget\n",
+         target-co\tORG\tTarget\n\
+         omega\tORG\tOmega Labs\tOmega||OL\n",
     )
     .unwrap();
     let out = run(bin().args(["gazetteer", "check", "--strict"]).arg(&file));
@@ -1366,7 +1367,7 @@ fn gazetteer_check_reports_every_problem_with_file_and_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     let name = file.display().to_string();
     for want in [
-        format!("{name}:1: empty alias"),
+        format!("{name}:6: empty alias"),
         format!("{name}:1: hq=no-such-place names no entity"),
         format!("{name}:2: id \"Bad Id\" is not a lowercase slug"),
         format!("{name}:3: duplicate id \"acme\""),

@@ -115,8 +115,10 @@ pub struct TsvEntry {
 }
 
 /// The data lines of a gazetteer file: `(1-based line number, line)`, with
-/// blank lines and `#` comments skipped and a trailing `\r` cut.
+/// blank lines and `#` comments skipped, a trailing `\r` cut and a leading
+/// byte-order mark dropped (an editor's, not part of the first id).
 pub fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines().enumerate().filter_map(|(n, raw)| {
         let line = raw.trim_end_matches('\r');
         (!line.trim().is_empty() && !line.trim_start().starts_with('#')).then_some((n + 1, line))
@@ -155,9 +157,15 @@ pub fn parse_line(line: &str) -> Result<TsvEntry, String> {
     }
     let mut aliases = vec![name.to_string()];
     let mut short_forms = Vec::new();
-    for alias in cols.get(3).unwrap_or(&"").split('|').map(str::trim) {
+    let listed = cols.get(3).unwrap_or(&"");
+    for alias in listed.split('|').map(str::trim) {
         if alias.is_empty() {
-            continue;
+            if listed.is_empty() {
+                break;
+            }
+            return Err(format!(
+                "empty alias in {listed:?} (a | at an end, or two in a row)"
+            ));
         }
         if let Some(short) = alias.strip_prefix('~') {
             short_forms.push(short.trim().to_string());
