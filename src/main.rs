@@ -162,6 +162,9 @@ struct InputArgs {
     /// Add each document's text to its record ("text"), as records of HTML pages and titled JSON lines always have it.
     #[arg(long)]
     emit_text: bool,
+    /// No progress line, warnings or failure summary on stderr (errors that stop the run are still printed).
+    #[arg(short, long)]
+    quiet: bool,
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
@@ -595,11 +598,13 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let pool = a.input.pool()?;
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
-    let progress = progress();
+    let progress = if a.input.quiet { None } else { progress() };
     let started = std::time::Instant::now();
+    let failures = Failures::default();
     let runner = Runner::new()
         .batch_docs(a.input.batch_docs)
-        .on_batch(|s| show(&progress, s));
+        .on_batch(|s| show(&progress, s))
+        .on_error_record(|line| failures.note(line));
     let summary = match a.output_format {
         OutputFormatArg::Jsonl => {
             let mut out = Output::open(a.output.as_deref())?;
@@ -620,7 +625,10 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    print_warnings(&warnings);
+    if !a.input.quiet {
+        print_warnings(&warnings);
+        failures.report(&summary);
+    }
     if a.timings {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
@@ -651,6 +659,51 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     })
 }
 
+/// The first few documents that got error records, for the summary a run
+/// ends with.
+#[derive(Default)]
+struct Failures(std::sync::Mutex<Vec<String>>);
+
+impl Failures {
+    /// How many failures the summary names.
+    const SHOWN: usize = 3;
+
+    /// Notes an error record's line.
+    fn note(&self, line: &[u8]) {
+        #[derive(serde::Deserialize)]
+        struct ErrorLine {
+            source: String,
+            error: String,
+        }
+        let mut shown = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if shown.len() < Self::SHOWN
+            && let Ok(e) = serde_json::from_slice::<ErrorLine>(line)
+        {
+            shown.push(format!("{}: {}", e.source, e.error));
+        }
+    }
+
+    /// `2 of 11 documents failed: a.txt: …; b.txt: …` on stderr, when any did.
+    fn report(&self, summary: &RunSummary) {
+        if summary.errors == 0 {
+            return;
+        }
+        let shown = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let more = summary.errors.saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "newsie: {} of {} documents failed: {}{more}",
+            summary.errors,
+            summary.documents,
+            shown.join("; ")
+        );
+    }
+}
+
 /// What reading the inputs noticed, on stderr.
 fn print_warnings(warnings: &newsie::input::InputWarnings) {
     for w in warnings.take() {
@@ -675,7 +728,7 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
                 _ => PathBuf::from("labels.json"),
             });
     let mut out = Output::open(a.output.as_deref())?;
-    let progress = progress();
+    let progress = if a.input.quiet { None } else { progress() };
     let to_windows = |input: newsie::InputDoc| -> (String, bool) {
         let (id, source) = (input.id.clone(), input.source.clone());
         let content = match input.content {
@@ -714,7 +767,9 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    print_warnings(&warnings);
+    if !a.input.quiet {
+        print_warnings(&warnings);
+    }
     let labels = serde_json::to_string_pretty(&labels_json())? + "\n";
     std::fs::write(&labels_path, labels)
         .with_context(|| format!("cannot write {}", labels_path.display()))?;
@@ -730,7 +785,9 @@ fn render(a: RenderArgs) -> Result<u8> {
     let chosen: Vec<newsie::InputDoc> = inputs.by_ref().take(a.max_docs).collect();
     let capped = inputs.peek().is_some();
     drop(inputs);
-    print_warnings(&warnings);
+    if !a.input.quiet {
+        print_warnings(&warnings);
+    }
     let texts: Vec<String> = chosen
         .iter()
         .map(|d| {

@@ -64,7 +64,11 @@ pub struct Runner<'a> {
     batch_docs: usize,
     batch_bytes: usize,
     on_batch: Option<OnBatch<'a>>,
+    on_error_record: Option<OnErrorRecord<'a>>,
 }
+
+/// The callback of [`Runner::on_error_record`].
+type OnErrorRecord<'a> = Box<dyn Fn(&[u8]) + Send + Sync + 'a>;
 
 /// The callback of [`Runner::on_batch`].
 type OnBatch<'a> = Box<dyn FnMut(&RunSummary) + Send + 'a>;
@@ -75,6 +79,7 @@ impl Default for Runner<'_> {
             batch_docs: DEFAULT_BATCH_DOCS,
             batch_bytes: DEFAULT_BATCH_BYTES,
             on_batch: None,
+            on_error_record: None,
         }
     }
 }
@@ -85,6 +90,10 @@ impl std::fmt::Debug for Runner<'_> {
             .field("batch_docs", &self.batch_docs)
             .field("batch_bytes", &self.batch_bytes)
             .field("on_batch", &self.on_batch.as_ref().map(|_| ".."))
+            .field(
+                "on_error_record",
+                &self.on_error_record.as_ref().map(|_| ".."),
+            )
             .finish()
     }
 }
@@ -116,16 +125,33 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// Called with each error record [`Runner::run`] writes (the line,
+    /// without its newline), on the worker thread that made it: for a
+    /// summary of what failed.
+    pub fn on_error_record(mut self, f: impl Fn(&[u8]) + Send + Sync + 'a) -> Self {
+        self.on_error_record = Some(Box::new(f));
+        self
+    }
+
     /// Streams `inputs` through `pipeline` and writes one line per document
     /// ([`Pipeline::write_line`]), in input order. A document whose stages
     /// panic gets an error record (`internal error: …`) and the run goes on.
     pub fn run<W: Write + Send>(
-        self,
+        mut self,
         pipeline: &Pipeline,
         inputs: impl IntoIterator<Item = InputDoc, IntoIter: Send>,
         out: &mut W,
     ) -> std::io::Result<RunSummary> {
-        let append_line = |doc: InputDoc, lines: &mut Vec<u8>| pipeline.write_line(doc, lines);
+        let on_error = self.on_error_record.take();
+        let append_line = |doc: InputDoc, lines: &mut Vec<u8>| {
+            let start = lines.len();
+            let failed = pipeline.write_line(doc, lines);
+            if failed && let Some(f) = &on_error {
+                let line = &lines[start..];
+                f(line.strip_suffix(b"\n").unwrap_or(line));
+            }
+            failed
+        };
         self.run_chunks(inputs.into_iter(), out, append_line)
     }
 
@@ -166,6 +192,8 @@ impl<'a> Runner<'a> {
             batch_docs,
             batch_bytes,
             on_batch: mut callback,
+            // `run` took it for its per-document step.
+            on_error_record: _,
         } = self;
         let mut on_batch = move |summary: &RunSummary| {
             if let Some(f) = callback.as_mut() {

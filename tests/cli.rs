@@ -638,6 +638,36 @@ fn years_before_1000_keep_four_digits() {
 }
 
 #[test]
+fn failures_are_summed_up_on_stderr_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), "Tencent sued ByteDance.").unwrap();
+    std::fs::write(d.join("b.txt"), [0u8, 1, 2, 3, 0, 0, 0, 7, 8, 0, 0, 0]).unwrap();
+    std::fs::write(d.join("c.txt"), "Alibaba rose.").unwrap();
+    let out = run(bin().arg("extract").arg(d));
+    assert_code(&out, 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let b = d.join("b.txt").display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "newsie: 1 of 3 documents failed: {b}: binary content"
+        )),
+        "{stderr}"
+    );
+    let out = run(bin()
+        .args(["extract", "--quiet"])
+        .arg(d)
+        .arg(d.join("none")));
+    assert_code(&out, 1);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(records(&out.stdout).len(), 4, "the records are all there");
+}
+
+#[test]
 fn dash_as_output_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(bin()
