@@ -18,6 +18,7 @@ mod parquet;
 mod walk;
 
 use std::collections::VecDeque;
+use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -107,6 +108,9 @@ pub struct InputOptions {
     /// Every record carries its text (`text`), not only those whose text is
     /// not an input field as it is (a JSONL title put first, an HTML page).
     pub emit_text: bool,
+    /// A file's id is its path below the directory it was found in (or as
+    /// given), without extension (`a/story`), not its name alone (`story`).
+    pub id_from_path: bool,
 }
 
 impl Default for InputOptions {
@@ -118,6 +122,7 @@ impl Default for InputOptions {
             filter: FileFilter::default(),
             follow_links: false,
             emit_text: false,
+            id_from_path: false,
         }
     }
 }
@@ -268,10 +273,12 @@ enum Source {
     Failed(PathBuf, String),
 }
 
-/// A source and the command-line input it belongs to.
+/// A source, the command-line input it belongs to, and the directory a
+/// walk found it in.
 struct Pending {
     source: Source,
     input: usize,
+    base: Option<Arc<Path>>,
 }
 
 /// The lazy stream of input documents.
@@ -284,6 +291,10 @@ pub struct Inputs {
     parquet: Option<(parquet::ParquetDocs, usize)>,
     /// Each command-line input as given, and how many documents it yielded.
     inputs: Vec<(String, usize)>,
+    /// Hashes of the ids given so far, the number of repeats and the first.
+    ids: foldhash::HashSet<u64>,
+    repeated_ids: usize,
+    first_repeat: Option<(String, String)>,
     warnings: InputWarnings,
 }
 
@@ -323,6 +334,7 @@ impl Inputs {
                     Source::Path(p.clone())
                 },
                 input,
+                base: None,
             })
             .collect();
         Inputs {
@@ -342,6 +354,9 @@ impl Inputs {
                     (name, 0)
                 })
                 .collect(),
+            ids: foldhash::HashSet::default(),
+            repeated_ids: 0,
+            first_repeat: None,
             warnings: InputWarnings::default(),
         }
     }
@@ -479,7 +494,12 @@ impl Inputs {
                 self.parquet = None;
                 continue;
             }
-            let Some(Pending { source, input }) = self.pending.pop_front() else {
+            let Some(Pending {
+                source,
+                input,
+                base,
+            }) = self.pending.pop_front()
+            else {
                 self.warn_about_empty_inputs();
                 return None;
             };
@@ -515,7 +535,7 @@ impl Inputs {
                         continue;
                     }
                     let name = p.display().to_string();
-                    let stem = stem_of(&p);
+                    let stem = self.file_id(&p, base.as_deref());
                     if self.kind_of(&p) == Kind::Parquet {
                         match self.open_parquet(&p, &stem, input) {
                             Ok(()) => continue,
@@ -591,8 +611,60 @@ impl Inputs {
         let failed = walked.failed.into_iter().map(|(p, e)| Source::Failed(p, e));
         let files = walked.files.into_iter().map(Source::Path);
         let sources: Vec<Source> = failed.chain(files).collect();
+        let base: Arc<Path> = Arc::from(dir);
         for source in sources.into_iter().rev() {
-            self.pending.push_front(Pending { source, input });
+            let base = Some(Arc::clone(&base));
+            self.pending.push_front(Pending {
+                source,
+                input,
+                base,
+            });
+        }
+    }
+
+    /// A file's id: its stem, or with `id_from_path` its path below `base`
+    /// (the directory a walk found it in) without extension.
+    fn file_id(&self, path: &Path, base: Option<&Path>) -> String {
+        if !self.options.id_from_path {
+            return stem_of(path);
+        }
+        let relative = base.and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
+        let mut parts: Vec<String> = relative
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.components())
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        parts.push(stem_of(relative));
+        parts.join("/")
+    }
+
+    /// Notes `id`; a repeat is counted (and the first remembered) for the
+    /// warning at the end.
+    fn note_id(&mut self, id: &str, source: &str) {
+        let hash = foldhash::quality::FixedState::default().hash_one(id);
+        if !self.ids.insert(hash) {
+            self.repeated_ids += 1;
+            if self.first_repeat.is_none() {
+                self.first_repeat = Some((id.to_string(), source.to_string()));
+            }
+        }
+    }
+
+    fn warn_about_repeated_ids(&mut self) {
+        if let Some((id, source)) = self.first_repeat.take() {
+            let hint = if self.options.id_from_path {
+                ""
+            } else {
+                "; --id-from path gives files their path below the input as id"
+            };
+            self.warnings.push(format!(
+                "{} documents have the id of an earlier one (the first: {id:?}, {source}){hint}",
+                self.repeated_ids
+            ));
         }
     }
 
@@ -653,8 +725,12 @@ impl Iterator for Inputs {
     type Item = InputDoc;
 
     fn next(&mut self) -> Option<InputDoc> {
-        let (mut doc, input) = self.next_document()?;
+        let Some((mut doc, input)) = self.next_document() else {
+            self.warn_about_repeated_ids();
+            return None;
+        };
         self.inputs[input].1 += 1;
+        self.note_id(&doc.id, &doc.source);
         if self.options.emit_text
             && let Ok(content) = &mut doc.content
         {

@@ -119,6 +119,12 @@ struct GazetteerCheckArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum IdFromArg {
+    Stem,
+    Path,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormatArg {
     Jsonl,
     Parquet,
@@ -162,6 +168,9 @@ struct InputArgs {
     /// Add each document's text to its record ("text"), as records of HTML pages and titled JSON lines always have it.
     #[arg(long)]
     emit_text: bool,
+    /// How files are named in records: stem (the file name without extension, a/story.txt → story) or path (below the input directory, a/story.txt → a/story).
+    #[arg(long, value_enum, default_value = "stem")]
+    id_from: IdFromArg,
     /// No progress line, warnings or failure summary on stderr (errors that stop the run are still printed).
     #[arg(short, long)]
     quiet: bool,
@@ -546,6 +555,7 @@ impl InputArgs {
             filter: FileFilter::new(&self.globs).context("invalid --glob")?,
             follow_links: self.follow,
             emit_text: self.emit_text,
+            id_from_path: self.id_from == IdFromArg::Path,
         };
         Ok(Inputs::with_options(&self.inputs, options))
     }

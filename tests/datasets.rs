@@ -502,6 +502,40 @@ fn directory_walks() {
 }
 
 #[test]
+fn repeated_ids_are_a_warning_and_paths_make_them_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(d.join(sub)).unwrap();
+        std::fs::write(d.join(sub).join("story.txt"), BODY).unwrap();
+    }
+    let out = ok(run(bin().arg("extract").arg(d)));
+    assert_eq!(ids(&out), ["story", "story"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 documents have the id of an earlier one"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--id-from path"), "{stderr}");
+    let out = ok(run(bin().args(["extract", "--id-from", "path"]).arg(d)));
+    assert_eq!(ids(&out), ["a/story", "b/story"]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Repeated ids within a JSONL file too.
+    let jsonl = d.join("x.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"q\",\"text\":\"A.\"}\n{\"id\":\"q\",\"text\":\"B.\"}\n",
+    )
+    .unwrap();
+    let out = ok(run(bin().arg("extract").arg(&jsonl)));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"q\""));
+}
+
+#[test]
 fn an_input_with_no_document_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let empty_dir = dir.path().join("empty");
