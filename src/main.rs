@@ -322,7 +322,56 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Temporary outputs (a file or a directory of tables being written beside
+/// its target) are removed when SIGINT or SIGTERM ends the run, which then
+/// exits 130 or 143 as a shell reports those signals: an interrupted run
+/// leaves the target as it was and nothing beside it.
+mod interrupted {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        PENDING.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts the thread that waits for the signals.
+    pub fn watch() {
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGINT, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    for path in pending().drain(..) {
+                        let _ = if path.is_dir() {
+                            std::fs::remove_dir_all(&path)
+                        } else {
+                            std::fs::remove_file(&path)
+                        };
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+        }
+    }
+
+    /// `path` goes if a signal ends the run.
+    pub fn remove_on_signal(path: &Path) {
+        pending().push(path.to_path_buf());
+    }
+
+    /// `path` was renamed into place or removed: no longer ours to remove.
+    pub fn keep(path: &Path) {
+        pending().retain(|p| p != path);
+    }
+}
+
 fn main() -> ExitCode {
+    interrupted::watch();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -443,6 +492,7 @@ impl Output {
                 .set_permissions(meta.permissions())
                 .with_context(|| format!("cannot write output {}", path.display()))?;
         }
+        interrupted::remove_on_signal(tmp.path());
         Ok(Output::File {
             tmp: std::io::BufWriter::with_capacity(1 << 16, tmp),
             target,
@@ -457,10 +507,12 @@ impl Output {
             Output::File { tmp, target, .. } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
+                let path = tmp.path().to_path_buf();
                 // The rename's own error: `PersistError` would print it twice.
                 tmp.persist(&target)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write output {}", target.display()))?;
+                interrupted::keep(&path);
                 Ok(())
             }
         }
@@ -627,8 +679,11 @@ fn extract(a: ExtractArgs) -> Result<u8> {
                 bail!("--output-format parquet writes a directory of tables: give it with -o DIR");
             };
             let mut sink = newsie::tables::TableSink::create(dir)?;
+            let staging = sink.staging().to_path_buf();
+            interrupted::remove_on_signal(&staging);
             let summary = pool.install(|| runner.run(&pipeline, inputs, &mut sink))?;
             sink.finish()?;
+            interrupted::keep(&staging);
             summary
         }
     };

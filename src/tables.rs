@@ -614,6 +614,11 @@ impl TableSink {
         })
     }
 
+    /// The directory being written (renamed into place by `finish`).
+    pub fn staging(&self) -> &Path {
+        &self.writer.staging
+    }
+
     /// Finishes the tables (see [`TableWriter::finish`]).
     pub fn finish(self) -> Result<(), TablesError> {
         self.writer.finish()

@@ -668,6 +668,67 @@ fn failures_are_summed_up_on_stderr_unless_quiet() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_signal_removes_the_temporary_output() {
+    // (signal, exit code, output format)
+    for (signal, code, parquet) in [
+        (libc::SIGINT, 130, false),
+        (libc::SIGTERM, 143, false),
+        (libc::SIGTERM, 143, true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let mut cmd = bin();
+        cmd.args(["extract", "--input-format", "jsonl", "-o"])
+            .arg(&target);
+        if parquet {
+            cmd.args(["--output-format", "parquet"]);
+        }
+        let mut child = cmd
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Articles go in and stdin stays open: the run is mid-way.
+        let mut stdin = child.stdin.take().unwrap();
+        let line = serde_json::json!({"text": seed_texts()[0].1}).to_string() + "\n";
+        for _ in 0..2000 {
+            stdin.write_all(line.as_bytes()).unwrap();
+        }
+        stdin.flush().unwrap();
+        let hidden = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with('.')
+                })
+                .count()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while hidden() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(hidden(), 1, "the temporary output appears");
+        // SAFETY: the child is ours and still running (stdin is open).
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let status = child.wait().unwrap();
+        drop(stdin);
+        assert_eq!(status.code(), Some(code), "signal {signal}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing left"
+        );
+    }
+}
+
+#[test]
 fn dash_as_output_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(bin()
