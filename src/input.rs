@@ -432,14 +432,7 @@ impl Inputs {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let doc = InputDoc {
-                        id: format!("{}:{}", r.stem, r.line),
-                        source: format!("{}:{}", r.name, r.line),
-                        content: Err(DocumentError::Read {
-                            path: r.name.clone(),
-                            message: e.to_string(),
-                        }),
-                    };
+                    let doc = failed_at(&r.stem, &r.name, r.line, e.to_string());
                     let input = r.input;
                     self.jsonl = None;
                     return Some((doc, input));
@@ -678,6 +671,19 @@ impl Inputs {
                 *count = usize::MAX;
             }
         }
+    }
+}
+
+/// The error record of item `n` (a line, a row) of file `name` that could
+/// not be read: id `<stem>:<n>`, source `<name>:<n>`.
+pub(crate) fn failed_at(stem: &str, name: &str, n: usize, message: String) -> InputDoc {
+    InputDoc {
+        id: format!("{stem}:{n}"),
+        source: format!("{name}:{n}"),
+        content: Err(DocumentError::Read {
+            path: name.to_string(),
+            message,
+        }),
     }
 }
 

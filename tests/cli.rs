@@ -19,17 +19,8 @@ use newsie::eval::evaluate_files;
 #[path = "cli/properties.rs"]
 mod properties;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_newsie"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seeds_dir() -> PathBuf {
-    root().join("fixtures/seeds")
-}
+mod common;
+use common::{bin, root, run, run_stdin, seed_texts, seeds_dir};
 
 fn gold() -> PathBuf {
     root().join("fixtures/gold/seeds.gold.jsonl")
@@ -40,26 +31,6 @@ fn gold() -> PathBuf {
 /// pass.
 fn skip_loudly(test: &str, why: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("run newsie")
-}
-
-fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn newsie");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
 }
 
 /// The process exited with `code`; otherwise show what it printed.
@@ -79,22 +50,6 @@ fn records(stdout: &[u8]) -> Vec<Record<'static>> {
         .lines()
         .map(|l| {
             serde_json::from_str::<Record>(l).unwrap_or_else(|e| panic!("bad record {l}: {e}"))
-        })
-        .collect()
-}
-
-fn seed_texts() -> Vec<(String, String)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
-        .expect("fixtures/seeds")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (id, std::fs::read_to_string(p).expect("seed text"))
         })
         .collect()
 }

@@ -2,41 +2,13 @@
 //! records, HTML pages, directory walks, standard input, Parquet tables.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_newsie"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seeds_dir() -> PathBuf {
-    root().join("fixtures/seeds")
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("run newsie")
-}
-
-fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn newsie");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("wait");
-    writer.join().unwrap().expect("write stdin");
-    out
-}
+mod common;
+use common::{bin, root, run, run_stdin, seed_texts, seeds_dir, venv_python};
 
 fn ok(out: Output) -> Output {
     assert!(
@@ -63,22 +35,6 @@ fn without_source(records: Vec<Value>) -> Vec<Value> {
         .map(|mut r| {
             r.as_object_mut().expect("object").remove("source");
             r
-        })
-        .collect()
-}
-
-fn seed_texts() -> Vec<(String, String)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
-        .expect("fixtures/seeds")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (id, std::fs::read_to_string(p).expect("seed text"))
         })
         .collect()
 }
@@ -749,9 +705,7 @@ fn parquet_memory_stays_flat() {
 #[test]
 #[ignore = "needs a Python with pyarrow (.ci/run makes target/python-venv)"]
 fn parquet_tables_read_back_with_pyarrow_give_the_jsonl_rows() {
-    let python = std::env::var_os("NEWSIE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/python-venv/bin/python"));
+    let python = venv_python();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, corpus(30) + &seeds_jsonl()).unwrap();

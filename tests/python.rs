@@ -4,19 +4,15 @@
 //! package must be rebuilt (`pip install .`) after a change to the Rust code;
 //! the suite compares its records with this build's binary.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{root, venv_python};
 
 #[test]
 #[ignore = "needs a venv with the newsie Python package, pytest and spaCy (.ci/run makes target/python-venv)"]
 fn python_package_suite() {
-    let python = std::env::var_os("NEWSIE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/python-venv/bin/python"));
+    let python = venv_python();
     let check = Command::new(&python)
         .args(["-c", "import newsie, pytest, spacy"])
         .output();

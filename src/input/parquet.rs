@@ -12,7 +12,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
 use super::fields::{FieldNames, document};
-use super::{DocumentError, InputDoc};
+use super::{DocumentError, InputDoc, failed_at};
 
 /// Rows read per batch.
 const BATCH_ROWS: usize = 1024;
@@ -103,14 +103,7 @@ impl ParquetDocs {
                 Ok(batch) => batch,
                 Err(e) => {
                     self.seen += 1;
-                    let doc = InputDoc {
-                        id: format!("{}:{}", self.stem, self.seen),
-                        source: format!("{}:{}", self.name, self.seen),
-                        content: Err(DocumentError::Read {
-                            path: self.name.clone(),
-                            message: e.to_string(),
-                        }),
-                    };
+                    let doc = failed_at(&self.stem, &self.name, self.seen, e.to_string());
                     // The rest of the file cannot be trusted.
                     self.rows = 0;
                     self.row = 0;
