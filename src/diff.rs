@@ -366,6 +366,11 @@ impl RecordStream {
                 Some(other) => other.to_string(),
                 None => return Err(err("record has no \"id\"".into())),
             };
+            // Two article files are not two outputs that agree.
+            if !rec.get("entities").is_some_and(Value::is_array) && !rec.contains_key("error") {
+                let message = "no \"entities\" (nor \"error\"): an article, not a record?";
+                return Err(err(message.into()));
+            }
             return Ok(Some((id, rec)));
         }
     }

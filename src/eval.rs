@@ -190,6 +190,14 @@ type Doc = serde_json::Map<String, Value>;
 /// standard input) into (id → record), keeping file order; a
 /// later record with the same id replaces the earlier one (as score.py does).
 pub fn load_records(path: &Path) -> Result<Vec<(Value, Doc)>, RecordsError> {
+    load_records_counted(path).map(|(records, _)| records)
+}
+
+/// [`load_records`], and how many lines repeated an earlier id. A line that
+/// is not a record (no `entities` and no `error`: an article, say) is an
+/// error, so that two input files do not score 1.000 against each other.
+pub fn load_records_counted(path: &Path) -> Result<(Vec<(Value, Doc)>, usize), RecordsError> {
+    let mut repeated = 0;
     let file = crate::input::open_records(path).map_err(|source| RecordsError::Io {
         path: path.display().to_string(),
         source,
@@ -216,17 +224,27 @@ pub fn load_records(path: &Path) -> Result<Vec<(Value, Doc)>, RecordsError> {
                 message: "not a JSON object".into(),
             });
         };
+        if !obj.get("entities").is_some_and(Value::is_array) && !obj.contains_key("error") {
+            return Err(RecordsError::Parse {
+                path: path.display().to_string(),
+                line: n + 1,
+                message: "no \"entities\" (nor \"error\"): an article, not a record?".into(),
+            });
+        }
         let id = obj.get("id").cloned().unwrap_or(Value::Null);
         let key = id.to_string();
         match index.get(&key) {
-            Some(&i) => out[i].1 = obj,
+            Some(&i) => {
+                out[i].1 = obj;
+                repeated += 1;
+            }
             None => {
                 index.insert(key, out.len());
                 out.push((id, obj));
             }
         }
     }
-    Ok(out)
+    Ok((out, repeated))
 }
 
 fn arr<'a>(d: &'a Doc, key: &str) -> &'a [Value] {

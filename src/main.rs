@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use newsie::dct::parse_iso_date;
 use newsie::diff::{DiffFormat, diff_files};
-use newsie::eval::{EvalFormat, by_rule, evaluate, load_records};
+use newsie::eval::{EvalFormat, by_rule, evaluate, load_records_counted};
 use newsie::input::{FieldNames, FileFilter, InputOptions};
 use newsie::report::ReportDoc;
 use newsie::subword::{SubwordTagger, labels_json};
@@ -470,6 +470,9 @@ impl Output {
             )));
         }
         let target = link_target(path);
+        if std::fs::metadata(&target).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+            bail!("{} is read-only; not replaced", path.display());
+        }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -1047,7 +1050,30 @@ fn eval(a: EvalArgs) -> Result<u8> {
         EvalFormatArg::Table => EvalFormat::Table,
         EvalFormatArg::Json => EvalFormat::Json,
     };
-    let (gold, pred) = (load_records(&a.gold)?, load_records(&a.pred)?);
+    let (gold, gold_repeats) = load_records_counted(&a.gold)?;
+    let (pred, pred_repeats) = load_records_counted(&a.pred)?;
+    let gold_ids: std::collections::HashSet<String> =
+        gold.iter().map(|(id, _)| id.to_string()).collect();
+    let found = pred
+        .iter()
+        .filter(|(id, _)| gold_ids.contains(&id.to_string()))
+        .count();
+    eprintln!(
+        "newsie eval: {} gold records; predictions: {found} found, {} missing, {} not in the gold, {} repeated ids (gold: {gold_repeats})",
+        gold.len(),
+        gold.len() - found,
+        pred.len() - found,
+        pred_repeats,
+    );
+    // Records under other ids are a wrong file, not poor predictions (an
+    // empty file scores what it scores).
+    if found == 0 && !gold.is_empty() && !pred.is_empty() {
+        bail!(
+            "no prediction in {} has the id of a gold record in {}",
+            a.pred.display(),
+            a.gold.display()
+        );
+    }
     let report = evaluate(&gold, &pred);
     let known = report.measure_names();
     for (k, _) in &a.min {

@@ -696,6 +696,55 @@ fn dash_as_output_is_stdout() {
 }
 
 #[test]
+fn eval_and_diff_refuse_what_is_not_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles.jsonl");
+    std::fs::write(
+        &articles,
+        "{\"id\":\"a\",\"text\":\"Tencent sued ByteDance.\"}\n",
+    )
+    .unwrap();
+    for cmd in ["eval", "diff"] {
+        let out = run(bin().arg(cmd).arg(&articles).arg(&articles));
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("not a record"),
+            "{cmd}"
+        );
+    }
+    // Predictions that share no id with the gold.
+    let pred = dir.path().join("pred.jsonl");
+    let out = run(bin().arg("extract").arg(seeds_dir()));
+    let renamed = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace("\"id\":\"", "\"id\":\"other-");
+    std::fs::write(&pred, renamed).unwrap();
+    let out = run(bin().arg("eval").arg(gold()).arg(&pred));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("0 found, 4 missing, 4 not in the gold"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no prediction"), "{stderr}");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_read_only_output_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("kept.jsonl");
+    std::fs::write(&target, "previous\n").unwrap();
+    let mut perms = std::fs::metadata(&target).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&target, perms).unwrap();
+    let out = run(bin().args(["extract", "-o"]).arg(&target).arg(seeds_dir()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous\n");
+}
+
+#[test]
 fn a_missing_records_file_is_named_once() {
     let out = run(bin().args(["diff", "/nonexistent-old.jsonl", "/nonexistent-new.jsonl"]));
     assert_eq!(out.status.code(), Some(2));
