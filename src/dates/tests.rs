@@ -129,3 +129,28 @@ proptest::proptest! {
         proptest::prop_assert_eq!(date_candidates(&doc), every, "{:?}", text);
     }
 }
+
+#[test]
+fn taken_spans_answer_as_a_scan_of_them_does() {
+    // Deterministic spans of many lengths, nested and overlapping, and
+    // queries around each of them.
+    let mut x: u64 = 7;
+    let mut next = |n: u64| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((x >> 33) % n) as usize
+    };
+    let spans: Vec<Span> = (0..200)
+        .map(|_| {
+            let start = next(1000);
+            Span::new(start, start + next(40))
+        })
+        .collect();
+    let taken = Taken::new(spans.iter().copied());
+    for _ in 0..5000 {
+        let start = next(1050);
+        let query = Span::new(start, start + next(30));
+        let scan = spans.iter().any(|s| s.overlaps(&query));
+        assert_eq!(taken.overlaps(query), scan, "{query:?}");
+    }
+    assert!(!Taken::new(std::iter::empty()).overlaps(Span::new(0, 5)));
+}
