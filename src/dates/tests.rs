@@ -136,7 +136,9 @@ fn taken_spans_answer_as_a_scan_of_them_does() {
     // queries around each of them.
     let mut x: u64 = 7;
     let mut next = |n: u64| {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((x >> 33) % n) as usize
     };
     let spans: Vec<Span> = (0..200)
