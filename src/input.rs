@@ -217,12 +217,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            let bytes = e.into_bytes();
-            let bad = String::from_utf8_lossy(&bytes).matches('\u{FFFD}').count();
-            warnings.push(format!(
-                "invalid UTF-8: {bad} sequence(s) replaced by U+FFFD"
-            ));
-            String::from_utf8_lossy(&bytes).into_owned()
+            let (text, warning) = lossy_utf8(e.as_bytes());
+            warnings.push(warning);
+            text
         }
     };
     Ok(InputText {
@@ -231,6 +228,17 @@ pub fn decode(bytes: Vec<u8>) -> Result<InputText, DocumentError> {
         warnings,
         text_in_record: false,
     })
+}
+
+/// Bytes that are not valid UTF-8 as text, each bad sequence replaced by
+/// U+FFFD, and the warning that says so (for text files and JSONL lines alike).
+fn lossy_utf8(bytes: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let bad = text.matches('\u{FFFD}').count();
+    (
+        text,
+        format!("invalid UTF-8: {bad} sequence(s) replaced by U+FFFD"),
+    )
 }
 
 /// Binary: NUL bytes or other control bytes make up more than 10% of the
@@ -451,11 +459,9 @@ impl Inputs {
             }
             let lossy;
             if std::str::from_utf8(line).is_err() {
-                lossy = String::from_utf8_lossy(line).into_owned();
-                let bad = lossy.matches('\u{FFFD}').count();
-                notes.push(format!(
-                    "invalid UTF-8: {bad} sequence(s) replaced by U+FFFD"
-                ));
+                let warning;
+                (lossy, warning) = lossy_utf8(line);
+                notes.push(warning);
                 line = lossy.as_bytes();
             }
             let fields = &self.options.fields;
