@@ -9,13 +9,14 @@
 //! `(type, head, tail)`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::RecordsError;
+use crate::record::RecordLines;
 
 /// How to print the diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,11 +321,8 @@ pub fn diff_docs(id: &str, old: &Rec, new: &Rec) -> Option<DocDiff> {
     })
 }
 
-struct RecordStream {
-    lines: std::io::Lines<Box<dyn std::io::BufRead + Send>>,
-    path: String,
-    line: usize,
-}
+/// A file's records, by id.
+struct RecordStream(RecordLines<Box<dyn std::io::BufRead + Send>>);
 
 impl RecordStream {
     fn open(path: &Path) -> Result<RecordStream, RecordsError> {
@@ -332,47 +330,28 @@ impl RecordStream {
             path: path.display().to_string(),
             source,
         })?;
-        Ok(RecordStream {
-            lines: f.lines(),
-            path: path.display().to_string(),
-            line: 0,
-        })
+        Ok(RecordStream(RecordLines::new(
+            f,
+            &path.display().to_string(),
+        )))
     }
 
     fn next(&mut self) -> Result<Option<(String, Rec)>, RecordsError> {
-        loop {
-            let Some(line) = self.lines.next() else {
-                return Ok(None);
-            };
-            self.line += 1;
-            let line = line.map_err(|source| RecordsError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-            if line.trim().is_empty() {
-                continue;
+        let Some((id, rec, line)) = self.0.next().transpose()? else {
+            return Ok(None);
+        };
+        let id = match id {
+            Value::String(s) => s,
+            Value::Null => {
+                return Err(RecordsError::Parse {
+                    path: self.0.origin().to_string(),
+                    line,
+                    message: "record has no \"id\"".into(),
+                });
             }
-            let err = |message: String| RecordsError::Parse {
-                path: self.path.clone(),
-                line: self.line,
-                message,
-            };
-            let v: Value = serde_json::from_str(&line).map_err(|e| err(e.to_string()))?;
-            let Value::Object(rec) = v else {
-                return Err(err("not a JSON object".into()));
-            };
-            let id = match rec.get("id") {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => return Err(err("record has no \"id\"".into())),
-            };
-            // Two article files are not two outputs that agree.
-            if !rec.get("entities").is_some_and(Value::is_array) && !rec.contains_key("error") {
-                let message = "no \"entities\" (nor \"error\"): an article, not a record?";
-                return Err(err(message.into()));
-            }
-            return Ok(Some((id, rec)));
-        }
+            other => other.to_string(),
+        };
+        Ok(Some((id, rec)))
     }
 }
 

@@ -5,12 +5,12 @@
 //! Records are read as loose JSON (gold files omit fields that outputs have).
 
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::error::RecordsError;
+use crate::record::RecordLines;
 
 mod by_rule;
 pub use by_rule::{RuleFinding, RuleReport, by_rule};
@@ -197,50 +197,24 @@ pub fn load_records(path: &Path) -> Result<Vec<(Value, Doc)>, RecordsError> {
 /// is not a record (no `entities` and no `error`: an article, say) is an
 /// error, so that two input files do not score 1.000 against each other.
 pub fn load_records_counted(path: &Path) -> Result<(Vec<(Value, Doc)>, usize), RecordsError> {
-    let mut repeated = 0;
     let file = crate::input::open_records(path).map_err(|source| RecordsError::Io {
         path: path.display().to_string(),
         source,
     })?;
+    let mut repeated = 0;
     let mut out: Vec<(Value, Doc)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (n, line) in file.lines().enumerate() {
-        let line = line.map_err(|source| RecordsError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&line).map_err(|e| RecordsError::Parse {
-            path: path.display().to_string(),
-            line: n + 1,
-            message: e.to_string(),
-        })?;
-        let Value::Object(obj) = v else {
-            return Err(RecordsError::Parse {
-                path: path.display().to_string(),
-                line: n + 1,
-                message: "not a JSON object".into(),
-            });
-        };
-        if !obj.get("entities").is_some_and(Value::is_array) && !obj.contains_key("error") {
-            return Err(RecordsError::Parse {
-                path: path.display().to_string(),
-                line: n + 1,
-                message: "no \"entities\" (nor \"error\"): an article, not a record?".into(),
-            });
-        }
-        let id = obj.get("id").cloned().unwrap_or(Value::Null);
+    for read in RecordLines::new(file, &path.display().to_string()) {
+        let (id, fields, _) = read?;
         let key = id.to_string();
         match index.get(&key) {
             Some(&i) => {
-                out[i].1 = obj;
+                out[i].1 = fields;
                 repeated += 1;
             }
             None => {
                 index.insert(key, out.len());
-                out.push((id, obj));
+                out.push((id, fields));
             }
         }
     }

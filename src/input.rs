@@ -277,6 +277,8 @@ impl InputWarnings {
 enum Source {
     Path(PathBuf),
     Stdin,
+    /// A stream a caller gave ([`Inputs::from_reader`]), and its name.
+    Reader(Stream, String),
     /// A path a directory walk could not read.
     Failed(PathBuf, String),
 }
@@ -367,6 +369,19 @@ impl Inputs {
             first_repeat: None,
             warnings: InputWarnings::default(),
         }
+    }
+
+    /// Inputs from one stream read as standard input is (decompressed, its
+    /// format sniffed unless `options` give one); `name` is its source in
+    /// records and errors, and its stem the id (JSONL: `stem:line`).
+    pub fn from_reader(
+        name: &str,
+        reader: impl Read + Send + 'static,
+        options: InputOptions,
+    ) -> Inputs {
+        let mut inputs = Inputs::with_options(&[PathBuf::from(name)], options);
+        inputs.pending[0].source = Source::Reader(Box::new(reader), name.to_string());
+        inputs
     }
 
     /// The warnings the inputs give as they are read (the handle stays
@@ -515,17 +530,19 @@ impl Inputs {
                     };
                     return Some((doc, input));
                 }
-                Source::Stdin => {
-                    let opened = decompressed(Box::new(std::io::stdin()))
-                        .and_then(|(stream, _)| self.sniff_stdin(stream));
+                Source::Stdin | Source::Reader(..) => {
+                    let (reader, name, stem): (Stream, _, _) = match source {
+                        Source::Reader(reader, name) => {
+                            let stem = stem_of(Path::new(&name));
+                            (reader, name, stem)
+                        }
+                        _ => (Box::new(std::io::stdin()), "<stdin>".into(), "stdin".into()),
+                    };
+                    let opened =
+                        decompressed(reader).and_then(|(stream, _)| self.sniff_stdin(stream));
                     match opened {
-                        Ok((kind, stream)) => {
-                            (stream, "<stdin>".to_string(), "stdin".to_string(), kind)
-                        }
-                        Err(e) => {
-                            let doc = read_error("stdin".into(), "<stdin>".into(), e);
-                            return Some((doc, input));
-                        }
+                        Ok((kind, stream)) => (stream, name, stem, kind),
+                        Err(e) => return Some((read_error(stem, name, e), input)),
                     }
                 }
                 Source::Path(p) => {

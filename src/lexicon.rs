@@ -4,6 +4,7 @@
 //! once, on first use. (Open-ended knowledge — names of entities — lives in
 //! `gazetteers/`.)
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -283,7 +284,7 @@ static PARSED_WORD_LISTS: LazyLock<Result<ParsedLists, LexiconError>> = LazyLock
         .iter()
         .map(|&(name, builtin)| -> Result<_, LexiconError> {
             let (origin, text) = lexicon_file(name, builtin);
-            Ok((name, &*word_list_from(&origin, text)?.leak()))
+            Ok((name, &*leak_words(word_list_from(&origin, text)?).leak()))
         })
         .collect()
 });
@@ -295,8 +296,9 @@ static REPLACEMENTS: OnceLock<HashMap<String, (String, &'static str)>> = OnceLoc
 /// Set when a lexicon file is first read: later replacements would be ignored.
 static LEXICON_READ: AtomicBool = AtomicBool::new(false);
 
-/// The names of every lexicon file the pipeline reads.
-fn lexicon_file_names() -> impl Iterator<Item = &'static str> {
+/// The names of every lexicon file the pipeline reads (the names a
+/// `--lexicon` directory may use).
+pub fn file_names() -> impl Iterator<Item = &'static str> {
     let currency = crate::money::currencies::FORM_FILES
         .iter()
         .chain([&crate::money::currencies::CUE_FILE])
@@ -335,7 +337,7 @@ pub fn use_lexicon_dir(dir: &Path) -> Result<Vec<String>, LexiconError> {
         ));
     }
     let entries = std::fs::read_dir(dir).map_err(|e| err(format!("cannot read: {e}")))?;
-    let known: Vec<&str> = lexicon_file_names().collect();
+    let known: Vec<&str> = file_names().collect();
     let mut files = HashMap::new();
     for entry in entries {
         let entry = entry.map_err(|e| err(format!("cannot read: {e}")))?;
@@ -363,6 +365,44 @@ pub fn use_lexicon_dir(dir: &Path) -> Result<Vec<String>, LexiconError> {
         .set(files)
         .map_err(|_| err("a lexicon directory was already given".into()))?;
     Ok(names)
+}
+
+/// Parses `text` as the lexicon file `name` (`role-titles.txt`,
+/// `legal-suffixes.tsv`, `currencies.tsv` …) would be parsed, as a
+/// `--lexicon` copy of it: the currency files together with the other
+/// built-in ones. Errors name `name` and the line; a name no lexicon file
+/// has is an error too.
+pub fn check_file(name: &str, text: &str) -> Result<(), LexiconError> {
+    use crate::money::currencies::{CUE_FILE, CurrencyTable, FORM_FILES};
+    if BUILTIN_WORD_LISTS.iter().any(|(n, _)| *n == name) || name == "common-words.txt" {
+        return word_list_from(name, text).map(drop);
+    }
+    if name == "legal-suffixes.tsv" {
+        return legal_suffix_rows(name, text).map(drop);
+    }
+    let bare = |origin: &'static str| origin.trim_start_matches("lexicon/");
+    if bare(CUE_FILE.0) == name {
+        return CurrencyTable::parse(&FORM_FILES, (name, text)).map(drop);
+    }
+    if FORM_FILES.iter().any(|(origin, _)| bare(origin) == name) {
+        let forms: Vec<(&str, &str)> = FORM_FILES
+            .iter()
+            .map(|&(origin, builtin)| {
+                if bare(origin) == name {
+                    (name, text)
+                } else {
+                    (origin, builtin)
+                }
+            })
+            .collect();
+        return CurrencyTable::parse(&forms, CUE_FILE).map(drop);
+    }
+    let known: Vec<&str> = file_names().collect();
+    Err(LexiconError::new(
+        name,
+        0,
+        format!("not a lexicon file (known: {})", known.join(", ")),
+    ))
 }
 
 /// Whether the built-in word lists and legal suffixes load (the pipeline
@@ -406,17 +446,30 @@ enum Case {
 /// `lexicon/`, for errors.
 #[cfg(test)]
 pub(crate) fn word_list(name: &str, text: &'static str) -> Result<Vec<&'static str>, LexiconError> {
-    word_list_from(&format!("lexicon/{name}"), text)
+    word_list_from(&format!("lexicon/{name}"), text).map(leak_words)
 }
 
-/// The words of a word-list file (see `word_list`), with `origin` (a path) in errors.
-fn word_list_from(origin: &str, text: &'static str) -> Result<Vec<&'static str>, LexiconError> {
+/// Words as the process-wide lists keep them: a case expansion (made while
+/// parsing) lives as long as the list, which is the rest of the run.
+fn leak_words(words: Vec<Cow<'static, str>>) -> Vec<&'static str> {
+    words
+        .into_iter()
+        .map(|w| match w {
+            Cow::Borrowed(w) => w,
+            Cow::Owned(w) => &*w.leak(),
+        })
+        .collect()
+}
+
+/// The words of a word-list file (see `word_list`), with `origin` (a path)
+/// in errors: borrowed from `text`, or made by the case expansion.
+fn word_list_from<'t>(origin: &str, text: &'t str) -> Result<Vec<Cow<'t, str>>, LexiconError> {
     let err = |line: usize, message: String| LexiconError::new(origin, line, message);
     let mut case = Case::Exact;
     let mut case_line: Option<usize> = None;
-    let mut words: Vec<&'static str> = Vec::new();
+    let mut words: Vec<Cow<'t, str>> = Vec::new();
     // Each word, as listed or as the case expansion made it → its line.
-    let mut line_of: HashMap<&'static str, usize> = HashMap::new();
+    let mut line_of: HashMap<Cow<'t, str>, usize> = HashMap::new();
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let line = raw.trim();
@@ -456,9 +509,9 @@ fn word_list_from(origin: &str, text: &'static str) -> Result<Vec<&'static str>,
             Case::Exact => None,
             Case::LowerCapitalised => capitalised(line),
         };
-        let forms = std::iter::once(line).chain(expanded.map(|c| &*c.leak()));
+        let forms = std::iter::once(Cow::Borrowed(line)).chain(expanded.map(Cow::Owned));
         for word in forms {
-            if let Some(first) = line_of.insert(word, line_no) {
+            if let Some(first) = line_of.insert(word.clone(), line_no) {
                 let how = if case == Case::LowerCapitalised {
                     " (the list adds the capitalised form of each lowercase word)"
                 } else {
@@ -518,10 +571,17 @@ pub(crate) fn legal_suffixes() -> &'static LegalSuffixes {
         .unwrap_or_else(|e| panic!("the built-in legal suffixes do not load: {e}"))
 }
 
+/// The rows of a legal-suffix table: the legal forms, and the alias tails
+/// as they follow an alias (` Inc.`, `, Inc.`).
+struct LegalSuffixRows<'t> {
+    forms: Vec<&'t str>,
+    alias_tails: Vec<Cow<'t, str>>,
+}
+
 /// Parses a legal-suffix table: a suffix as written, a tab, its uses
 /// (`form`, `alias`, separated by spaces); blank lines and `#` comments
 /// skipped. A suffix listed twice is an error naming both lines.
-fn legal_suffixes_of(origin: &str, text: &'static str) -> Result<LegalSuffixes, LexiconError> {
+fn legal_suffix_rows<'t>(origin: &str, text: &'t str) -> Result<LegalSuffixRows<'t>, LexiconError> {
     let err = |line: usize, message: String| LexiconError::new(origin, line, message);
     let (mut forms, mut alias_tails) = (Vec::new(), Vec::new());
     let mut line_of: HashMap<&str, usize> = HashMap::new();
@@ -562,14 +622,22 @@ fn legal_suffixes_of(origin: &str, text: &'static str) -> Result<LegalSuffixes, 
                     ));
                 }
                 "form" => forms.push(suffix),
-                "alias" if suffix.starts_with(',') => alias_tails.push(suffix),
-                "alias" => alias_tails.push(&*format!(" {suffix}").leak()),
+                "alias" if suffix.starts_with(',') => alias_tails.push(Cow::Borrowed(suffix)),
+                "alias" => alias_tails.push(Cow::Owned(format!(" {suffix}"))),
                 other => {
                     return Err(err(line_no, format!("unknown use `{other}` (form, alias)")));
                 }
             }
         }
     }
+    Ok(LegalSuffixRows { forms, alias_tails })
+}
+
+/// The legal suffixes of a table (see [`legal_suffix_rows`]), kept for the
+/// rest of the run.
+fn legal_suffixes_of(origin: &str, text: &'static str) -> Result<LegalSuffixes, LexiconError> {
+    let LegalSuffixRows { forms, alias_tails } = legal_suffix_rows(origin, text)?;
+    let alias_tails = leak_words(alias_tails);
     let abbreviated: Vec<&'static str> = forms
         .iter()
         .copied()
@@ -653,6 +721,30 @@ mod tests {
             &MANY,
         ]
         .map(|l| &**l)
+    }
+
+    #[test]
+    fn check_file_reads_each_file_as_its_loader_does() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lexicon");
+        for name in file_names() {
+            let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            check_file(name, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let rows = [
+            ("role-titles.txt", "chief\nchief\n", "role-titles.txt:2"),
+            (
+                "legal-suffixes.tsv",
+                "Inc.\tform\nX\tform\n",
+                "legal-suffixes.tsv:2",
+            ),
+            ("currencies.tsv", "dollar\tusd\tword\n", "currencies.tsv:1"),
+            ("currency-cues.tsv", "JPY\t\n", "currency-cues.tsv:1"),
+            ("no-such-list.txt", "a\n", "no-such-list.txt"),
+        ];
+        for (name, text, at) in rows {
+            let e = check_file(name, text).unwrap_err().to_string();
+            assert!(e.starts_with(at), "{name}: {e}");
+        }
     }
 
     #[test]

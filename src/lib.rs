@@ -48,7 +48,7 @@ pub mod error;
 pub mod eval;
 pub mod gazetteer;
 pub mod input;
-pub(crate) mod lexicon;
+pub mod lexicon;
 pub mod money;
 pub mod pipeline;
 pub mod record;

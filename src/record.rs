@@ -13,7 +13,9 @@ use crate::dct::iso_date;
 use crate::document::Document;
 
 mod line;
+mod read;
 pub use line::write_record;
+pub use read::{ReadRecord, RecordLines};
 
 /// Converts byte offsets of one text into code-point offsets. Keeps the
 /// count of chars before every 8-byte word, so a lookup counts the chars of

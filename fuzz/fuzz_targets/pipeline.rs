@@ -13,12 +13,20 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use newsie::{Pipeline, PipelineBuilder, Record};
 
-static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| PipelineBuilder::new().build().expect("pipeline"));
+static PIPELINE: LazyLock<Pipeline> =
+    LazyLock::new(|| PipelineBuilder::new().build().expect("pipeline"));
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks a document date (or none); the rest is the file.
     let (dct, bytes) = match data.split_first() {
-        Some((&b, rest)) if b % 2 == 0 => (chrono::NaiveDate::from_ymd_opt(2000 + i32::from(b % 40), 1 + u32::from(b % 12), 1 + u32::from(b % 28)), rest),
+        Some((&b, rest)) if b % 2 == 0 => (
+            chrono::NaiveDate::from_ymd_opt(
+                2000 + i32::from(b % 40),
+                1 + u32::from(b % 12),
+                1 + u32::from(b % 28),
+            ),
+            rest,
+        ),
         Some((_, rest)) => (None, rest),
         None => (None, data),
     };

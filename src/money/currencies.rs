@@ -8,7 +8,8 @@
 //! The money regex, the candidate filters and the currency look-up are all
 //! derived from this one table, so a new currency is one line of data.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 use regex::Regex;
 
@@ -93,10 +94,18 @@ pub(crate) const CUE_FILE: (&str, &str) = (
     include_str!("../../lexicon/currency-cues.tsv"),
 );
 
-/// Interns an ISO code: the table lives for the whole run, and records carry
-/// `&'static str` codes.
+/// Interns an ISO code: records carry `&'static str` codes. Each code is
+/// kept once per process (at most 26³ of them), however often a table is
+/// parsed.
 fn intern(code: &str) -> &'static str {
-    Box::leak(code.to_string().into_boxed_str())
+    static CODES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut codes = CODES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&kept) = codes.get(code) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.insert(kept);
+    kept
 }
 
 fn is_iso_code(s: &str) -> bool {
@@ -123,10 +132,6 @@ impl CurrencyTable {
         form_files: &[(&str, &str)],
         cue_file: (&str, &str),
     ) -> Result<CurrencyTable, LexiconError> {
-        let mut codes_seen: HashMap<String, &'static str> = HashMap::new();
-        let mut code = |s: &str| -> &'static str {
-            codes_seen.entry(s.to_string()).or_insert_with(|| intern(s))
-        };
         let mut forms: Vec<CurrencyForm> = Vec::new();
         let mut by_form: HashMap<String, usize> = HashMap::new();
         let mut origins: Vec<String> = Vec::new();
@@ -149,7 +154,7 @@ impl CurrencyTable {
                     if !is_iso_code(c) {
                         return Err(err(format!("{c:?} is not an ISO 4217 code")));
                     }
-                    list.push(code(c));
+                    list.push(intern(c));
                 }
                 let key = collapse_spaces(form);
                 if key.is_empty() {
@@ -194,7 +199,7 @@ impl CurrencyTable {
             let regex = Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", words.join("|")))
                 .map_err(|e| err(e.to_string()))?;
             cues.push(Cues {
-                code: code(c),
+                code: intern(c),
                 regex,
             });
         }
