@@ -296,6 +296,19 @@ static REPLACEMENTS: OnceLock<HashMap<String, (String, &'static str)>> = OnceLoc
 /// Set when a lexicon file is first read: later replacements would be ignored.
 static LEXICON_READ: AtomicBool = AtomicBool::new(false);
 
+/// The files a `--lexicon` directory gave ([`use_lexicon_dir`]): file
+/// name and text, in name order.
+pub(crate) fn replacement_files() -> Vec<(&'static str, &'static str)> {
+    let Some(files) = REPLACEMENTS.get() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(&'static str, &'static str)> = file_names()
+        .filter_map(|name| files.get(name).map(|(_, text)| (name, *text)))
+        .collect();
+    out.sort();
+    out
+}
+
 /// The names of every lexicon file the pipeline reads (the names a
 /// `--lexicon` directory may use).
 pub fn file_names() -> impl Iterator<Item = &'static str> {

@@ -42,6 +42,7 @@
 pub mod dates;
 pub mod dct;
 pub mod diff;
+mod digest;
 pub mod document;
 pub mod entities;
 pub mod error;
@@ -70,3 +71,7 @@ pub use pipeline::{BuildError, Pipeline, PipelineBuilder};
 pub use record::Record;
 pub use runner::{RunSummary, Runner};
 pub use stage::Stage;
+
+/// Digest of the built-in knowledge, gazetteers and lexicon files (16 hex
+/// digits of SHA-256, made at build time): which data a build carries.
+pub const DATA_DIGEST: &str = env!("NEWSIE_DATA_DIGEST");

@@ -32,10 +32,19 @@ Exit codes:
      0 with --allow-errors) (eval: a --min threshold was missed; diff: the outputs differ)
   2  usage or setup error: bad flags, unreadable gazetteer, unwritable output";
 
+/// The version, and the digest of the built-in gazetteers and lexicon: two
+/// builds of one version with different data print different digests.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (gazetteers and lexicon ",
+    env!("NEWSIE_DATA_DIGEST"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "newsie",
-    version,
+    version = VERSION,
     about = "Information extraction for news articles: entities, money, percentages, dates and relations as JSON lines.",
     after_help = EXIT_CODES
 )]
@@ -66,13 +75,17 @@ enum Command {
     /// Write token-classification training windows (input_ids, attention_mask, labels) for a model's tokenizer.
     #[command(after_help = EXIT_CODES)]
     ExportNer(ExportNerArgs),
-    /// Check gazetteer files, or compile them for quick loading.
+    /// List the built-in gazetteer entries, check gazetteer files, or compile them for quick loading.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
 }
 
 #[derive(Subcommand)]
 enum GazetteerCommand {
+    /// Print the built-in entries, one a line, in the gazetteer format (id,
+    /// type, name, aliases, attributes; tab-separated): a line copied into a
+    /// `--gazetteer` file and edited replaces the built-in entry of its id.
+    List(GazetteerListArgs),
     /// Check gazetteer files (the built-in ones when none is given) and report
     /// clashes, malformed lines, unknown hq= ids, empty aliases, aliases that
     /// are ordinary English words, the most shared short forms and the
@@ -87,6 +100,22 @@ enum GazetteerCommand {
     /// compiled list gives the same records as with the TSV files.
     #[command(after_help = EXIT_CODES)]
     Compile(GazetteerCompileArgs),
+}
+
+#[derive(Parser)]
+struct GazetteerListArgs {
+    /// Only entries of this type.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    kind: Option<EntityTypeArg>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum EntityTypeArg {
+    Person,
+    Org,
+    Gpe,
+    Product,
 }
 
 #[derive(Parser)]
@@ -220,6 +249,9 @@ struct ExtractArgs {
     /// task on any non-zero exit.
     #[arg(long)]
     allow_errors: bool,
+    /// Add "provenance" to each record: {"newsie": version, "gazetteers": digest of the gazetteers and lexicon in use} (off by default, so that records of two builds compare equal when their extractions do).
+    #[arg(long)]
+    provenance: bool,
 }
 
 #[derive(Parser)]
@@ -392,6 +424,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff(a),
         Command::ExportNer(a) => export_ner(a),
         Command::Render(a) => render(a),
+        Command::Gazetteer(GazetteerCommand::List(a)) => gazetteer_list(a),
         Command::Gazetteer(GazetteerCommand::Check(a)) => gazetteer_check(a),
         Command::Gazetteer(GazetteerCommand::Compile(a)) => gazetteer_compile(a),
     };
@@ -565,7 +598,13 @@ impl InputArgs {
         if let Some(t) = tokenizer {
             builder = builder.tokenizer_file(t);
         }
-        Ok(builder.build()?)
+        let pipeline = builder.build()?;
+        if !self.quiet {
+            for note in pipeline.notes() {
+                eprintln!("newsie: note: {note}");
+            }
+        }
+        Ok(pipeline)
     }
 
     fn pool(&self) -> Result<rayon::ThreadPool> {
@@ -613,6 +652,70 @@ impl InputArgs {
             id_from_path: self.id_from == IdFromArg::Path,
         };
         Ok(Inputs::with_options(&self.inputs, options))
+    }
+}
+
+/// Writes JSON lines through to `inner` with `field` (`,"name":value`)
+/// added before each line's closing brace. A line split across writes waits
+/// in `partial` for its end.
+struct WithField<'w, W: Write> {
+    inner: &'w mut W,
+    field: Vec<u8>,
+    partial: Vec<u8>,
+}
+
+impl<'w, W: Write> WithField<'w, W> {
+    fn new(inner: &'w mut W, field: String) -> Self {
+        WithField {
+            inner,
+            field: field.into_bytes(),
+            partial: Vec::new(),
+        }
+    }
+
+    /// Writes a line not ended by a newline, as it is (the runner ends
+    /// every line, so there is none unless the run stopped mid-line).
+    fn finish(self) -> std::io::Result<()> {
+        self.inner.write_all(&self.partial)?;
+        self.inner.flush()
+    }
+
+    /// Writes whole lines (each ending in a newline) with the field added.
+    fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
+        for line in lines.split_inclusive(|&b| b == b'\n') {
+            match line {
+                [body @ .., b'}', b'\n'] => {
+                    self.inner.write_all(body)?;
+                    self.inner.write_all(&self.field)?;
+                    self.inner.write_all(b"}\n")?;
+                }
+                _ => self.inner.write_all(line)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for WithField<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Some(end) = buf.iter().rposition(|&b| b == b'\n') else {
+            self.partial.extend_from_slice(buf);
+            return Ok(buf.len());
+        };
+        let (lines, rest) = buf.split_at(end + 1);
+        if self.partial.is_empty() {
+            self.write_lines(lines)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.partial);
+            joined.extend_from_slice(lines);
+            self.write_lines(&joined)?;
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -670,10 +773,19 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         .batch_docs(a.input.batch_docs)
         .on_batch(|s| show(&progress, s))
         .on_error_record(|line| failures.note(line));
+    let provenance = a.provenance.then(|| pipeline.provenance());
     let summary = match a.output_format {
         OutputFormatArg::Jsonl => {
             let mut out = Output::open(a.output.as_deref())?;
-            let summary = pool.install(|| runner.run(&pipeline, inputs, &mut out))?;
+            let summary = match provenance {
+                Some(p) => {
+                    let mut lines = WithField::new(&mut out, p.field());
+                    let summary = pool.install(|| runner.run(&pipeline, inputs, &mut lines))?;
+                    lines.finish()?;
+                    summary
+                }
+                None => pool.install(|| runner.run(&pipeline, inputs, &mut out))?,
+            };
             out.finish()?;
             summary
         }
@@ -681,7 +793,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             let Some(dir) = a.output.as_deref() else {
                 bail!("--output-format parquet writes a directory of tables: give it with -o DIR");
             };
-            let mut sink = newsie::tables::TableSink::create(dir)?;
+            let mut sink = newsie::tables::TableSink::create(dir, provenance)?;
             let staging = sink.staging().to_path_buf();
             interrupted::remove_on_signal(&staging);
             let summary = pool.install(|| runner.run(&pipeline, inputs, &mut sink))?;
@@ -962,6 +1074,30 @@ fn gazetteer_compile(a: GazetteerCompileArgs) -> Result<u8> {
     Ok(0)
 }
 
+fn gazetteer_list(a: GazetteerListArgs) -> Result<u8> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(
+        out,
+        "# id\ttype\tname\taliases\tattributes (the built-in gazetteers, newsie {VERSION})"
+    )?;
+    let wanted = a.kind.map(|k| match k {
+        EntityTypeArg::Person => "PERSON",
+        EntityTypeArg::Org => "ORG",
+        EntityTypeArg::Gpe => "GPE",
+        EntityTypeArg::Product => "PRODUCT",
+    });
+    for (_, text) in newsie::gazetteer::BUILTIN {
+        for (_, line) in newsie::gazetteer::data_lines(text) {
+            let kind = line.split('\t').nth(1).unwrap_or_default();
+            if wanted.is_none_or(|w| w == kind) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
 fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
     let (files, context) = if a.files.is_empty() {
         let files = newsie::gazetteer::BUILTIN
@@ -1042,6 +1178,16 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
     for w in report.shared_full_aliases.iter().take(a.top) {
         writeln!(out, "  {}: {}", w.origin, w.message)?;
     }
+    if !report.replacements.is_empty() {
+        writeln!(
+            out,
+            "\nbuilt-in entries replaced (same id): {}",
+            report.replacements.len()
+        )?;
+        for w in report.replacements.iter().take(a.top) {
+            writeln!(out, "  {}: {}", w.origin, w.message)?;
+        }
+    }
     Ok(u8::from(!report.errors.is_empty()))
 }
 
@@ -1119,4 +1265,36 @@ fn diff(a: DiffArgs) -> Result<u8> {
     let differs = diff_files(&a.old, &a.new, format, &mut stdout)?;
     stdout.flush()?;
     Ok(if differs { 1 } else { 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_field_adds_the_field_to_each_line_however_the_lines_are_split() {
+        let lines = b"{\"id\":\"a\"}\n{\"id\":\"b\",\"error\":\"x\"}\n\n{\"id\":\"c\"}\n";
+        let want = b"{\"id\":\"a\",\"p\":1}\n{\"id\":\"b\",\"error\":\"x\",\"p\":1}\n\n{\"id\":\"c\",\"p\":1}\n";
+        for cut in 0..=lines.len() {
+            for second in cut..=lines.len() {
+                let mut out = Vec::new();
+                let mut w = WithField::new(&mut out, ",\"p\":1".into());
+                w.write_all(&lines[..cut]).unwrap();
+                w.write_all(&lines[cut..second]).unwrap();
+                w.write_all(&lines[second..]).unwrap();
+                w.finish().unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    String::from_utf8_lossy(want),
+                    "cuts at {cut} and {second}"
+                );
+            }
+        }
+        // A line the run did not finish is written as it is.
+        let mut out = Vec::new();
+        let mut w = WithField::new(&mut out, ",\"p\":1".into());
+        w.write_all(b"{\"id\":\"a\"}\n{\"id\"").unwrap();
+        w.finish().unwrap();
+        assert_eq!(out, b"{\"id\":\"a\",\"p\":1}\n{\"id\"");
+    }
 }

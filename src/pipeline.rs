@@ -4,8 +4,8 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -18,7 +18,7 @@ use crate::error::{GazetteerError, LexiconError, TokenizerError};
 use crate::gazetteer::Gazetteer;
 use crate::input::InputDoc;
 use crate::money::MoneyTagger;
-use crate::record::Record;
+use crate::record::{Provenance, Record};
 use crate::relations::RelationExtractor;
 use crate::sentences::SentenceSplitter;
 use crate::stage::Stage;
@@ -185,6 +185,18 @@ impl PipelineBuilder {
         if self.strict_gazetteers {
             gazetteer.check_aliases()?;
         }
+        let notes = gazetteer
+            .replacements()
+            .iter()
+            .map(|&(user, _)| {
+                let e = gazetteer.entry(user);
+                format!(
+                    "{}: {:?} replaces the built-in entry with this id",
+                    e.origin(),
+                    e.id()
+                )
+            })
+            .collect();
         let relations = RelationExtractor::new(&gazetteer);
         let money = MoneyTagger::new(&gazetteer);
         let entities = EntityTagger::new(gazetteer)?;
@@ -219,6 +231,10 @@ impl PipelineBuilder {
             stages,
             timings,
             max_doc_bytes: self.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES),
+            builtin_gazetteers: !self.no_builtin,
+            gazetteer_files: self.gazetteer_files,
+            notes,
+            provenance: OnceLock::new(),
         })
     }
 }
@@ -246,12 +262,60 @@ pub struct Pipeline {
     /// Nanoseconds spent per stage, one shard per worker thread.
     timings: Vec<StageClock>,
     max_doc_bytes: usize,
+    /// Whether the built-in gazetteers are in use, and the user's files.
+    builtin_gazetteers: bool,
+    gazetteer_files: Vec<PathBuf>,
+    /// Built-in entries the user's gazetteers replaced: one note each.
+    notes: Vec<String>,
+    /// Made on first use (it reads the user's files again).
+    provenance: OnceLock<Provenance>,
 }
 
 impl Pipeline {
     /// The size limit for one document, in bytes.
     pub fn max_doc_bytes(&self) -> usize {
         self.max_doc_bytes
+    }
+
+    /// Notes on how the gazetteers loaded: each built-in entry a user
+    /// gazetteer replaced (same id), with the user's file and line.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The newsie version and the digest of the knowledge this pipeline
+    /// uses: [`DATA_DIGEST`](crate::DATA_DIGEST) when that is the built-in
+    /// data alone, else a digest of it, the user's gazetteer files (their
+    /// bytes, read again) and `--lexicon` files, and whether the built-in
+    /// gazetteers are left out.
+    pub fn provenance(&self) -> &Provenance {
+        self.provenance.get_or_init(|| {
+            let replaced = crate::lexicon::replacement_files();
+            let gazetteers = if self.builtin_gazetteers
+                && self.gazetteer_files.is_empty()
+                && replaced.is_empty()
+            {
+                crate::DATA_DIGEST.to_string()
+            } else {
+                let mut parts: Vec<(String, Vec<u8>)> = vec![(
+                    format!("built-in data {}", crate::DATA_DIGEST),
+                    vec![u8::from(self.builtin_gazetteers)],
+                )];
+                for (name, text) in replaced {
+                    parts.push((format!("lexicon/{name}"), text.as_bytes().to_vec()));
+                }
+                for path in &self.gazetteer_files {
+                    // Unreadable now: the build read it; name the failure.
+                    let bytes = std::fs::read(path).unwrap_or_else(|e| e.to_string().into_bytes());
+                    parts.push((path.display().to_string(), bytes));
+                }
+                crate::digest::digest16(&parts)
+            };
+            Provenance {
+                newsie: env!("CARGO_PKG_VERSION").to_string(),
+                gazetteers,
+            }
+        })
     }
 
     /// Runs every stage over one text.

@@ -269,6 +269,32 @@ pub struct Record<'a> {
     /// Model-token layer (only with `--tokenizer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<serde_json::Value>,
+    /// What made the record (only with `extract --provenance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// What made a record: the newsie version and the digest of the knowledge
+/// it used (`extract --provenance`; see [`Pipeline::provenance`](crate::Pipeline::provenance)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The newsie version (`0.1.0`).
+    pub newsie: String,
+    /// SHA-256 (16 hex digits) of the gazetteers and lexicon files in use:
+    /// the built-in ones' digest alone unless user files were given.
+    pub gazetteers: String,
+}
+
+impl Provenance {
+    /// The record field, `,"provenance":{…}`, as the line writer appends it
+    /// before a record's closing brace.
+    pub fn field(&self) -> String {
+        format!(
+            ",\"provenance\":{}",
+            serde_json::to_string(self).expect("two strings serialize")
+        )
+    }
 }
 
 // `dct` is always written on full records (null when unknown); serde cannot
@@ -299,6 +325,7 @@ impl<'a> Record<'a> {
             relations: Vec::new(),
             warnings: None,
             tokens: None,
+            provenance: None,
         }
     }
 
@@ -373,6 +400,7 @@ impl<'a> Record<'a> {
                 .collect(),
             warnings: self.warnings,
             tokens: self.tokens,
+            provenance: self.provenance,
         }
     }
 
@@ -477,6 +505,7 @@ impl<'a> Record<'a> {
                 .collect(),
             warnings: Some(doc.warnings.clone()),
             tokens: None,
+            provenance: None,
         }
     }
 

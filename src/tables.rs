@@ -35,12 +35,16 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-use crate::record::Record;
+use crate::record::{Provenance, Record};
 
 /// Rows buffered per table before they are written as one record batch.
 pub const BATCH_ROWS: usize = 8192;
+/// The key of a table's key-value metadata that holds the provenance
+/// (`extract --provenance`): the record field's JSON object.
+pub const PROVENANCE_KEY: &str = "newsie.provenance";
 /// Rows per Parquet row group.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// Digits after the decimal point of `value` columns.
@@ -326,7 +330,7 @@ impl Cell for Strings<'_> {
 }
 
 impl Table {
-    fn create(dir: &Path, name: &str) -> Result<Table, TablesError> {
+    fn create(dir: &Path, name: &str, metadata: &[KeyValue]) -> Result<Table, TablesError> {
         let path = dir.join(format!("{name}.parquet"));
         let file = File::create(&path).map_err(|source| TablesError::Io {
             path: path.display().to_string(),
@@ -336,6 +340,7 @@ impl Table {
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("level 1")))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_key_value_metadata((!metadata.is_empty()).then(|| metadata.to_vec()))
             .build();
         let writer = ArrowWriter::try_new(file, Arc::clone(&schema), Some(props))
             .map_err(|e| parquet_error(&path, e))?;
@@ -405,6 +410,22 @@ impl TableWriter {
     /// Starts writing the tables of `target` (a directory, replaced when
     /// the writer finishes).
     pub fn create(target: &Path) -> Result<TableWriter, TablesError> {
+        TableWriter::create_with(target, None)
+    }
+
+    /// [`TableWriter::create`], with a record's provenance in each table's
+    /// key-value metadata (key `newsie.provenance`, the JSON object).
+    pub fn create_with(
+        target: &Path,
+        provenance: Option<&Provenance>,
+    ) -> Result<TableWriter, TablesError> {
+        let metadata: Vec<KeyValue> = provenance
+            .map(|p| {
+                let json = serde_json::to_string(p).expect("two strings serialize");
+                KeyValue::new(PROVENANCE_KEY.to_string(), json)
+            })
+            .into_iter()
+            .collect();
         if target.exists() && !target.is_dir() {
             return Err(TablesError::NotADirectory {
                 path: target.display().to_string(),
@@ -422,7 +443,7 @@ impl TableWriter {
             finished: false,
         };
         for name in TABLES {
-            let table = Table::create(&writer.staging, name)?;
+            let table = Table::create(&writer.staging, name, &metadata)?;
             writer.tables.push(table);
         }
         Ok(writer)
@@ -606,10 +627,14 @@ pub struct TableSink {
 }
 
 impl TableSink {
-    /// Starts the tables of `target`.
-    pub fn create(target: &Path) -> Result<TableSink, TablesError> {
+    /// Starts the tables of `target`, with `provenance` in their metadata
+    /// when given ([`TableWriter::create_with`]).
+    pub fn create(
+        target: &Path,
+        provenance: Option<&Provenance>,
+    ) -> Result<TableSink, TablesError> {
         Ok(TableSink {
-            writer: TableWriter::create(target)?,
+            writer: TableWriter::create_with(target, provenance)?,
             partial: Vec::new(),
         })
     }

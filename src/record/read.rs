@@ -88,8 +88,9 @@ mod tests {
 
     #[test]
     fn lines_table() {
-        // (name, input, ids read or the error's start)
-        let rows: [(&str, &[u8], Result<&[&str], &str>); 7] = [
+        /// The ids read, or the start of the error.
+        type Want = Result<&'static [&'static str], &'static str>;
+        let rows: [(&str, &[u8], Want); 7] = [
             (
                 "records",
                 b"{\"id\":\"a\",\"entities\":[]}\n\n{\"id\":\"b\",\"error\":\"x\"}\n",
