@@ -21,6 +21,7 @@ use std::collections::VecDeque;
 use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -29,6 +30,7 @@ use crate::dct::parse_iso_date;
 use crate::error::DocumentError;
 
 pub use fields::{FieldNames, parse_jsonl_line, with_title};
+use open::Counted;
 pub use open::{Compression, Stream, decompressed, open_file, open_records};
 pub use walk::FileFilter;
 
@@ -306,6 +308,9 @@ pub struct Inputs {
     repeated_ids: usize,
     first_repeat: Option<(String, String)>,
     warnings: InputWarnings,
+    /// Bytes read from the input files and streams so far (compressed
+    /// bytes as stored), for [`Inputs::bytes_read`].
+    read: Arc<AtomicU64>,
 }
 
 struct JsonlReader {
@@ -368,6 +373,7 @@ impl Inputs {
             repeated_ids: 0,
             first_repeat: None,
             warnings: InputWarnings::default(),
+            read: Arc::default(),
         }
     }
 
@@ -382,6 +388,37 @@ impl Inputs {
         let mut inputs = Inputs::with_options(&[PathBuf::from(name)], options);
         inputs.pending[0].source = Source::Reader(Box::new(reader), name.to_string());
         inputs
+    }
+
+    /// A count of the bytes read from the inputs so far, as they are stored
+    /// (compressed bytes of a compressed file): against [`Inputs::total_bytes`],
+    /// how far a run is. The handle stays valid after the inputs are moved
+    /// into a runner; reading runs a little ahead of processing.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.read)
+    }
+
+    /// The size of every file the inputs will read (directories walked as
+    /// reading will walk them), or `None` when standard input or a stream
+    /// is among them. Walks the directories once more: ask only for a
+    /// progress bar.
+    pub fn total_bytes(&self) -> Option<u64> {
+        let mut total = 0;
+        for pending in &self.pending {
+            let path = match &pending.source {
+                Source::Path(p) => p,
+                Source::Failed(..) => continue,
+                Source::Stdin | Source::Reader(..) => return None,
+            };
+            let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+            if path.is_dir() {
+                let walked = walk::walk(path, &self.options.filter, self.options.follow_links);
+                total += walked.files.iter().map(|f| size(f)).sum::<u64>();
+            } else {
+                total += size(path);
+            }
+        }
+        Some(total)
     }
 
     /// The warnings the inputs give as they are read (the handle stays
@@ -538,6 +575,10 @@ impl Inputs {
                         }
                         _ => (Box::new(std::io::stdin()), "<stdin>".into(), "stdin".into()),
                     };
+                    let reader = Box::new(Counted {
+                        inner: reader,
+                        count: Arc::clone(&self.read),
+                    });
                     let opened =
                         decompressed(reader).and_then(|(stream, _)| self.sniff_stdin(stream));
                     match opened {
@@ -565,7 +606,13 @@ impl Inputs {
                             }
                         }
                     }
-                    match open_file(&p) {
+                    let opened = std::fs::File::open(&p).and_then(|file| {
+                        decompressed(Box::new(Counted {
+                            inner: file,
+                            count: Arc::clone(&self.read),
+                        }))
+                    });
+                    match opened {
                         Ok((stream, _)) => (stream, name, stem, self.kind_of(&p)),
                         Err(e) => return Some((read_error(stem, name, e), input)),
                     }
@@ -605,6 +652,9 @@ impl Inputs {
             let options = &self.options;
             let docs =
                 parquet::ParquetDocs::open(path, stem, &options.fields, options.max_doc_bytes)?;
+            // Read by seeking, in row groups: counted whole as it opens.
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            self.read.fetch_add(size, Ordering::Relaxed);
             self.parquet = Some((docs, input));
             Ok(())
         }

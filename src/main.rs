@@ -4,6 +4,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -148,6 +150,13 @@ struct GazetteerCheckArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProgressArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum IdFromArg {
     Stem,
     Path,
@@ -200,9 +209,12 @@ struct InputArgs {
     /// How files are named in records: stem (the file name without extension, a/story.txt → story) or path (below the input directory, a/story.txt → a/story).
     #[arg(long, value_enum, default_value = "stem")]
     id_from: IdFromArg,
-    /// No progress line, warnings or failure summary on stderr (errors that stop the run are still printed).
+    /// No progress bar, notes, warnings or failure summary on stderr (errors that stop the run are still printed).
     #[arg(short, long)]
     quiet: bool,
+    /// A progress bar on stderr (bytes read of the total, rate, ETA, documents, errors): auto (when stderr is a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    progress: ProgressArg,
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
@@ -484,6 +496,11 @@ impl Output {
     fn open(path: Option<&Path>) -> Result<Output> {
         // `-o -` is standard output, as `-` is standard input.
         let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+            if stdout_was_closed() {
+                bail!(
+                    "standard output is closed (the records would be lost): give -o FILE, or redirect it (> FILE, or > /dev/null to discard them)"
+                );
+            }
             return Ok(Output::Stdout(std::io::BufWriter::with_capacity(
                 1 << 16,
                 std::io::stdout(),
@@ -719,28 +736,124 @@ impl<W: Write> Write for WithField<'_, W> {
     }
 }
 
-/// A progress line on stderr when it is a terminal, past a handful of documents.
-fn progress() -> Option<indicatif::ProgressBar> {
-    std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        pb
-    })
+/// The progress of a run on stderr: a bar with bytes read of the total,
+/// rate and ETA when the inputs are files, else a spinner with bytes read
+/// and rate; documents and errors so far beside it. Drawn past a handful of
+/// documents, so that a short run leaves no flicker.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    read: Arc<AtomicU64>,
+    started: std::sync::Once,
 }
 
-fn show(progress: &Option<indicatif::ProgressBar>, s: &RunSummary) {
-    if let Some(pb) = progress.as_ref().filter(|_| s.documents > 8) {
-        pb.set_message(format!(
-            "{} documents, {:.1} MB, {} errors",
-            s.documents,
-            s.bytes as f64 / 1e6,
-            s.errors
-        ));
-        pb.tick();
+impl Progress {
+    /// A progress display for `inputs`, or none: with `--quiet`, or
+    /// `--progress never`, or (`auto`) when stderr is not a terminal.
+    fn new(args: &InputArgs, inputs: &Inputs) -> Option<Progress> {
+        let terminal = std::io::stderr().is_terminal();
+        let target = match (args.progress, terminal) {
+            _ if args.quiet => return None,
+            (ProgressArg::Never, _) | (ProgressArg::Auto, false) => return None,
+            (_, true) => indicatif::ProgressDrawTarget::stderr(),
+            // Asked for on a file or pipe: drawn there all the same.
+            (ProgressArg::Always, false) => {
+                indicatif::ProgressDrawTarget::term_like(Box::new(PlainStderr))
+            }
+        };
+        let (bar, template) = match inputs.total_bytes() {
+            Some(total) => (
+                indicatif::ProgressBar::with_draw_target(Some(total), target),
+                "{wide_bar} {bytes}/{total_bytes} {bytes_per_sec}, ETA {eta} · {msg}",
+            ),
+            None => (
+                indicatif::ProgressBar::with_draw_target(None, target),
+                "{spinner} {bytes} read, {bytes_per_sec} · {msg} [{elapsed}]",
+            ),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(Progress {
+            bar,
+            read: inputs.bytes_read(),
+            started: std::sync::Once::new(),
+        })
     }
+
+    fn show(progress: &Option<Progress>, s: &RunSummary) {
+        let Some(p) = progress.as_ref().filter(|_| s.documents > 8) else {
+            return;
+        };
+        p.started.call_once(|| {
+            p.bar
+                .enable_steady_tick(std::time::Duration::from_millis(200));
+        });
+        p.bar.set_position(p.read.load(Ordering::Relaxed));
+        p.bar
+            .set_message(format!("{} documents, {} errors", s.documents, s.errors));
+    }
+
+    fn finish(progress: Option<Progress>) {
+        if let Some(p) = progress {
+            p.bar.finish_and_clear();
+        }
+    }
+}
+
+/// Standard error as a terminal that moves the cursor with ANSI escapes:
+/// `--progress always` when stderr is a file or a pipe.
+#[derive(Debug)]
+struct PlainStderr;
+
+impl indicatif::TermLike for PlainStderr {
+    fn width(&self) -> u16 {
+        100
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.write_str(&format!("\x1b[{n}A"))
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.write_str(&format!("\x1b[{n}B"))
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.write_str(&format!("\x1b[{n}C"))
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.write_str(&format!("\x1b[{n}D"))
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.write_str(&format!("{s}\n"))
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        std::io::stderr().write_all(s.as_bytes())
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.write_str("\r\x1b[2K")
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+/// Whether newsie started with standard output closed (`>&-`). The Rust
+/// runtime then opens `/dev/null` on it, read-write, and every write
+/// succeeds into nothing; a shell's `> /dev/null` opens it write-only. So:
+/// `/dev/null` opened read-write. (Linux, through /proc; elsewhere, no.)
+fn stdout_was_closed() -> bool {
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|t| t == Path::new("/dev/null"));
+    if !is_null {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    let flags = info
+        .lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+    // O_ACCMODE is 3, O_RDWR 2.
+    flags.is_some_and(|f| f & 3 == 2)
 }
 
 /// An output file that is also an input would replace the articles with
@@ -766,12 +879,12 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let pool = a.input.pool()?;
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
-    let progress = if a.input.quiet { None } else { progress() };
+    let progress = Progress::new(&a.input, &inputs);
     let started = std::time::Instant::now();
     let failures = Failures::default();
     let runner = Runner::new()
         .batch_docs(a.input.batch_docs)
-        .on_batch(|s| show(&progress, s))
+        .on_batch(|s| Progress::show(&progress, s))
         .on_error_record(|line| failures.note(line));
     let provenance = a.provenance.then(|| pipeline.provenance());
     let summary = match a.output_format {
@@ -802,9 +915,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             summary
         }
     };
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
+    Progress::finish(progress);
     if !a.input.quiet {
         print_warnings(&warnings);
         failures.report(&summary);
@@ -908,7 +1019,6 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
                 _ => PathBuf::from("labels.json"),
             });
     let mut out = Output::open(a.output.as_deref())?;
-    let progress = if a.input.quiet { None } else { progress() };
     let to_windows = |input: newsie::InputDoc| -> (String, bool) {
         let (id, source) = (input.id.clone(), input.source.clone());
         let content = match input.content {
@@ -937,16 +1047,15 @@ fn export_ner(a: ExportNerArgs) -> Result<u8> {
     };
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
+    let progress = Progress::new(&a.input, &inputs);
     let summary = pool.install(|| {
         Runner::new()
             .batch_docs(a.input.batch_docs)
-            .on_batch(|s| show(&progress, s))
+            .on_batch(|s| Progress::show(&progress, s))
             .run_with(inputs, &mut out, to_windows)
     })?;
     out.finish()?;
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
+    Progress::finish(progress);
     if !a.input.quiet {
         print_warnings(&warnings);
     }

@@ -592,6 +592,57 @@ fn years_before_1000_keep_four_digits() {
     assert_eq!(values, ["0998", "0999-03"]);
 }
 
+/// What a progress bar left on stderr, its cursor moves taken out.
+fn progress_text(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr).replace('\r', "\n");
+    let escapes = regex::Regex::new("\x1b\\[[0-9]*[A-Za-z]").unwrap();
+    escapes.replace_all(&text, "").into_owned()
+}
+
+#[test]
+fn progress_bar_shows_total_rate_and_eta() {
+    let dev = root().join("fixtures/dev/texts");
+    let total: u64 = std::fs::read_dir(&dev)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin()
+        .args(["extract", "--progress", "always", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .arg(&dev));
+    assert_code(&out, 0);
+    let shown = progress_text(&out.stderr);
+    let kib = format!("{:.2} KiB", total as f64 / 1024.0);
+    assert!(
+        shown.contains(&format!("{kib}/{kib}")),
+        "read of the total, {kib}: {shown}"
+    );
+    assert!(shown.contains("/s, ETA "), "{shown}");
+    assert!(shown.contains("16 documents, 0 errors"), "{shown}");
+    // Standard input has no known size: bytes read and rate.
+    let jsonl = std::fs::read(root().join("fixtures/dev/dev.gold.jsonl")).unwrap();
+    let out = run_stdin(bin().args(["extract", "--progress", "always"]), &jsonl);
+    let shown = progress_text(&out.stderr);
+    assert!(
+        shown.contains(" read, ") && !shown.contains("ETA"),
+        "{shown}"
+    );
+    // Not on a file or pipe unless asked; never with --quiet or never.
+    for flags in [
+        &[][..],
+        &["--quiet", "--progress", "always"],
+        &["--progress", "never"],
+    ] {
+        let out = run(bin().arg("extract").args(flags).arg(&dev));
+        assert!(
+            out.stderr.is_empty(),
+            "{flags:?}: {}",
+            progress_text(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn failures_are_summed_up_on_stderr_unless_quiet() {
     let dir = tempfile::tempdir().unwrap();
@@ -962,6 +1013,32 @@ fn closed_stdout_ends_quietly() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_closed_stdout_is_refused() {
+    let newsie = bin().get_program().to_owned();
+    let shell = |redirect: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" extract \"$1\" {redirect}"))
+            .arg(&newsie)
+            .arg(seeds_dir())
+            .output()
+            .unwrap()
+    };
+    let out = shell(">&-");
+    assert_code(&out, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("standard output is closed"), "{stderr}");
+    // Discarding the records on purpose is not refused.
+    assert_code(&shell("> /dev/null"), 0);
+    // Nor is a closed stdout when the records go to a file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.jsonl");
+    assert_code(&shell(&format!(">&- -o '{}'", file.display())), 0);
+    assert_eq!(records(&std::fs::read(&file).unwrap()).len(), 4);
 }
 
 #[test]

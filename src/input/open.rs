@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A compression format input may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,21 @@ pub fn decompressed(reader: Stream) -> io::Result<(Stream, Option<Compression>)>
 /// Opens a file, decompressed if it is compressed.
 pub fn open_file(path: &Path) -> io::Result<(Stream, Option<Compression>)> {
     decompressed(Box::new(File::open(path)?))
+}
+
+/// A reader that adds the bytes it reads to a shared count (the input read
+/// so far, for a progress bar).
+pub(crate) struct Counted<R> {
+    pub(crate) inner: R,
+    pub(crate) count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Opens a records file (`-` is standard input), decompressed if it is
