@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -654,7 +654,8 @@ impl Inputs {
                 parquet::ParquetDocs::open(path, stem, &options.fields, options.max_doc_bytes)?;
             // Read by seeking, in row groups: counted whole as it opens.
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            self.read.fetch_add(size, Ordering::Relaxed);
+            self.read
+                .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
             self.parquet = Some((docs, input));
             Ok(())
         }
