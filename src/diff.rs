@@ -1,569 +1,741 @@
-//! `newsie diff`: a semantic diff of two extraction outputs.
+//! `newsie diff`: what changed between two extraction outputs, document by
+//! document, field by field.
 //!
-//! Records are matched by document id. Both files are streamed side by side;
-//! a record whose partner has not been seen yet waits in a map, so memory grows
-//! only with how far the two files' orders disagree (not at all for outputs of
-//! the same inputs). Within a document, mentions, money, percents and dates are
-//! keyed by span: present on one side only is an addition or removal, present
-//! on both with another type, id or value is a change. Relations are keyed by
-//! `(type, head, tail)`.
+//! Records are matched by id (the k-th record of an id with the k-th of the
+//! same id). Both files are streamed side by side; a record whose partner
+//! has not come yet is parked in a spool file, and only its id and place
+//! stay in memory, so memory is bounded whatever the two orders. A pair of
+//! byte-identical lines is counted without being parsed; the others are
+//! parsed and compared on the worker threads, a batch at a time
+//! ([`compare::diff_records`]). An edited text is aligned with its old
+//! self ([`align`]) so that only the items inside or across an edit differ.
+//! The summary ([`summary`]) comes first in every format, so the documents'
+//! details wait in a spool file until the end.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::path::Path;
+mod align;
+mod compare;
+mod html;
+mod render;
+mod summary;
 
-use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::fs::File;
+use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub use align::Alignment;
+pub use compare::{
+    Change, DocDiff, Ignore, Layer, Op, Rec, Status, TextChange, Texts, diff_records,
+};
+pub use summary::{DiffSummary, Group, LayerCounts};
 
 use crate::error::RecordsError;
+use crate::input::{InputOptions, Inputs};
 use crate::record::RecordLines;
+use render::Paint;
+use summary::Tally;
 
 /// How to print the diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiffFormat {
-    /// Human-readable lines.
+    /// Lines for a reader: the summary, then each document's changes.
     Text,
-    /// One JSON object per differing document, then a summary object.
+    /// One JSON document: `{"old", "new", "summary", "documents"}`.
     Json,
+    /// A summary table and the most frequent changes, then the first
+    /// documents' changes: for a pull-request comment or a CI job summary.
+    Markdown,
 }
 
-/// One difference inside a document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
-    /// `mention`, `money`, `percent`, `date`, `relation`, `dct`.
-    pub layer: &'static str,
-    /// `added`, `removed` or `changed`.
-    pub op: &'static str,
-    /// Span start (code points), when the item has a span.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// Span end.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
-    /// Surface text (or the relation triple).
-    pub text: String,
-    /// The old attributes (absent for additions).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old: Option<String>,
-    /// The new attributes (absent for removals).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new: Option<String>,
-    /// A little of the document text around the span, when the source is readable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
+/// What to compare and how to report it.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// The output format.
+    pub format: DiffFormat,
+    /// Layers and fields left out.
+    pub ignore: Ignore,
+    /// Changes listed per document (0: all).
+    pub max_per_doc: usize,
+    /// Most frequent changes listed in the summary.
+    pub top: usize,
+    /// The summary only.
+    pub stat: bool,
+    /// No output: the exit code says whether the files differ (stops at the
+    /// first difference).
+    pub quiet: bool,
+    /// ANSI colours in the text format.
+    pub color: bool,
+    /// Article files or directories to find edited texts in (read as
+    /// `extract` reads them), when neither record carries its text and its
+    /// `source` no longer holds it.
+    pub texts: Vec<PathBuf>,
+    /// Write an HTML page of the differences here.
+    pub html: Option<PathBuf>,
 }
 
-/// The differences of one document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DocDiff {
-    /// Document id.
-    pub id: String,
-    /// `changed`, `added`, `removed`, `errored` (now an error record) or `recovered`.
-    pub status: &'static str,
-    /// Error message, for `errored`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Item-level changes (for `changed`).
-    pub changes: Vec<Change>,
-}
-
-/// Totals of a diff.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DiffSummary {
-    /// Documents present in both.
-    pub compared: usize,
-    /// Documents whose records differ.
-    pub changed: usize,
-    /// Only in NEW.
-    pub added: usize,
-    /// Only in OLD.
-    pub removed: usize,
-    /// Items added.
-    pub items_added: usize,
-    /// Items removed.
-    pub items_removed: usize,
-    /// Items changed.
-    pub items_changed: usize,
-}
-
-type Rec = serde_json::Map<String, Value>;
-
-fn arr<'a>(d: &'a Rec, key: &str) -> &'a [Value] {
-    d.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-fn span_of(v: &Value) -> (i64, i64) {
-    let g = |k| v.get(k).and_then(Value::as_i64).unwrap_or(-1);
-    (g("start"), g("end"))
-}
-
-fn s(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(x)) => x.clone(),
-        Some(Value::Null) | None => "null".into(),
-        Some(x) => x.to_string(),
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            format: DiffFormat::Text,
+            ignore: Ignore::default(),
+            max_per_doc: 50,
+            top: 10,
+            stat: false,
+            quiet: false,
+            color: false,
+            texts: Vec::new(),
+            html: None,
+        }
     }
 }
 
-/// Keyed items of one layer: span → (surface, attributes).
-fn layer_items(rec: &Rec, layer: &str) -> BTreeMap<(i64, i64), (String, String)> {
-    let mut out = BTreeMap::new();
-    match layer {
-        "mention" => {
-            for e in arr(rec, "entities") {
-                let attrs = format!("{} {}", s(e.get("type")), s(e.get("id")));
-                for m in e
-                    .get("mentions")
-                    .and_then(Value::as_array)
-                    .map_or(&[][..], Vec::as_slice)
-                {
-                    out.insert(span_of(m), (s(m.get("text")), attrs.clone()));
-                }
-            }
-        }
-        "money" => {
-            for m in arr(rec, "money") {
-                let mut attrs = format!("{} {}", s(m.get("value")), s(m.get("currency")));
-                if m.get("approx").and_then(Value::as_bool) == Some(true) {
-                    attrs += " approx";
-                }
-                if let Some(Value::Number(n)) = m.get("equivalent_of") {
-                    attrs += &format!(" equivalent_of={n}");
-                }
-                out.insert(span_of(m), (s(m.get("text")), attrs));
-            }
-        }
-        "percent" => {
-            for p in arr(rec, "percents") {
-                let attrs = format!("{} {}", s(p.get("value")), s(p.get("modifier")));
-                out.insert(span_of(p), (s(p.get("text")), attrs));
-            }
-        }
-        "date" => {
-            for d in arr(rec, "dates") {
-                let attrs = format!("{} {}", s(d.get("type")), s(d.get("value")));
-                out.insert(span_of(d), (s(d.get("text")), attrs));
-            }
-        }
-        _ => {}
-    }
-    out
+/// Documents an HTML page shows at most (the summary counts them all).
+const HTML_DOCS: usize = 500;
+/// Documents the Markdown details list at most.
+const MARKDOWN_DOCS: usize = 50;
+/// Pairs of differing lines compared per batch on the worker threads.
+const BATCH_PAIRS: usize = 512;
+/// Text files larger than this are not read for a record's text.
+const MAX_SOURCE_BYTES: u64 = 64 << 20;
+
+/// A line of a records file, with its id.
+struct Line {
+    id: String,
+    bytes: Vec<u8>,
 }
 
-fn relation_keys(rec: &Rec) -> BTreeMap<String, String> {
-    arr(rec, "relations")
-        .iter()
-        .map(|r| {
-            let (mut h, mut t) = (s(r.get("head")), s(r.get("tail")));
-            let kind = s(r.get("type"));
-            if kind == "competes_with" && t < h {
-                std::mem::swap(&mut h, &mut t);
-            }
-            (format!("{kind}({h}, {t})"), s(r.get("rule")))
+/// Where a parked line is in its side's spool.
+struct Parked {
+    offset: u64,
+    len: usize,
+    seq: usize,
+}
+
+/// One side of the diff: its records file, read line by line, and the
+/// lines parked until their partner comes.
+struct Side {
+    lines: Box<dyn BufRead + Send>,
+    origin: String,
+    line: usize,
+    seq: usize,
+    spool: Spool,
+    parked: HashMap<String, VecDeque<Parked>>,
+}
+
+/// An append-only temporary file read back at offsets.
+struct Spool {
+    file: Option<BufWriter<File>>,
+    len: u64,
+}
+
+impl Spool {
+    fn new() -> Spool {
+        Spool { file: None, len: 0 }
+    }
+
+    fn io(e: std::io::Error) -> RecordsError {
+        RecordsError::Io {
+            path: "<temporary file>".into(),
+            source: e,
+        }
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> Result<u64, RecordsError> {
+        if self.file.is_none() {
+            self.file = Some(BufWriter::with_capacity(
+                1 << 20,
+                tempfile::tempfile().map_err(Spool::io)?,
+            ));
+        }
+        let file = self.file.as_mut().expect("made above");
+        file.write_all(bytes).map_err(Spool::io)?;
+        let at = self.len;
+        self.len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, RecordsError> {
+        let file = self.file.as_mut().expect("read only what was appended");
+        file.flush().map_err(Spool::io)?;
+        let file = file.get_mut();
+        let mut buf = vec![0; len];
+        file.seek(SeekFrom::Start(offset)).map_err(Spool::io)?;
+        file.read_exact(&mut buf).map_err(Spool::io)?;
+        file.seek(SeekFrom::End(0)).map_err(Spool::io)?;
+        Ok(buf)
+    }
+
+    /// Everything appended, from the start.
+    fn reader(self) -> Result<Option<File>, RecordsError> {
+        let Some(file) = self.file else {
+            return Ok(None);
+        };
+        let mut file = file.into_inner().map_err(|e| Spool::io(e.into_error()))?;
+        file.rewind().map_err(Spool::io)?;
+        Ok(Some(file))
+    }
+}
+
+/// The id of a record line, read from its start when it is `{"id":"…"` (as
+/// `extract` writes it), else from the parsed line; a line that is not a
+/// record is an error.
+fn line_id(bytes: &[u8], origin: &str, line: usize) -> Result<String, RecordsError> {
+    let parse_error = |message: String| RecordsError::Parse {
+        path: origin.to_string(),
+        line,
+        message,
+    };
+    let is_record = |b: &[u8]| {
+        [&b"\"entities\":["[..], b"\"entities\": [", b"\"error\":"]
+            .iter()
+            .any(|key| memchr::memmem::find(b, key).is_some())
+    };
+    if let Some(rest) = bytes.strip_prefix(b"{\"id\":\"")
+        && let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\')
+        && rest[end] == b'"'
+        && is_record(bytes)
+        && let Ok(id) = std::str::from_utf8(&rest[..end])
+    {
+        return Ok(id.to_string());
+    }
+    // Anything else: the record reader's checks and messages.
+    let mut records = RecordLines::new(bytes, origin);
+    let (id, _, _) = match records.next() {
+        Some(read) => read.map_err(|e| match e {
+            RecordsError::Parse { message, .. } => parse_error(message),
+            other => other,
+        })?,
+        None => return Err(parse_error("an empty line".into())),
+    };
+    match id {
+        Value::String(s) => Ok(s),
+        Value::Null => Err(parse_error("record has no \"id\"".into())),
+        other => Ok(other.to_string()),
+    }
+}
+
+impl Side {
+    fn open(path: &Path) -> Result<Side, RecordsError> {
+        let origin = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let lines = crate::input::open_records(path).map_err(|source| RecordsError::Io {
+            path: origin.clone(),
+            source,
+        })?;
+        Ok(Side {
+            lines,
+            origin,
+            line: 0,
+            seq: 0,
+            spool: Spool::new(),
+            parked: HashMap::new(),
         })
+    }
+
+    /// The next record line (blank lines skipped).
+    fn next(&mut self) -> Result<Option<Line>, RecordsError> {
+        loop {
+            let mut bytes = Vec::new();
+            let n =
+                self.lines
+                    .read_until(b'\n', &mut bytes)
+                    .map_err(|source| RecordsError::Io {
+                        path: self.origin.clone(),
+                        source,
+                    })?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            while bytes.last().is_some_and(|b| b.is_ascii_whitespace()) {
+                bytes.pop();
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let id = line_id(&bytes, &self.origin, self.line)?;
+            return Ok(Some(Line { id, bytes }));
+        }
+    }
+
+    /// Parks a line until its partner comes.
+    fn park(&mut self, line: Line) -> Result<(), RecordsError> {
+        let offset = self.spool.append(&line.bytes)?;
+        self.seq += 1;
+        let parked = Parked {
+            offset,
+            len: line.bytes.len(),
+            seq: self.seq,
+        };
+        self.parked.entry(line.id).or_default().push_back(parked);
+        Ok(())
+    }
+
+    /// The first parked line of `id`, taken out.
+    fn unpark(&mut self, id: &str) -> Result<Option<Vec<u8>>, RecordsError> {
+        let Some(queue) = self.parked.get_mut(id) else {
+            return Ok(None);
+        };
+        let parked = queue.pop_front().expect("no empty queue is kept");
+        if queue.is_empty() {
+            self.parked.remove(id);
+        }
+        self.spool.read(parked.offset, parked.len).map(Some)
+    }
+
+    /// The ids still parked, in file order.
+    fn leftover(&mut self) -> Vec<String> {
+        let mut left: Vec<(usize, String)> = self
+            .parked
+            .drain()
+            .flat_map(|(id, queue)| queue.into_iter().map(move |p| (p.seq, id.clone())))
+            .collect();
+        left.sort();
+        left.into_iter().map(|(_, id)| id).collect()
+    }
+}
+
+/// Two lines of one id that are not byte-identical.
+struct Pair {
+    id: String,
+    old: Vec<u8>,
+    new: Vec<u8>,
+}
+
+/// A compared pair: its differences and, for the page, its new text and
+/// alignment; or, when its texts are to be found in the `--text` files,
+/// the pair back with the texts' digests.
+enum Outcome {
+    Same,
+    Differs(Box<Compared>),
+    NeedsTexts(Pair, Wanted),
+}
+
+struct Compared {
+    diff: DocDiff,
+    new_text: Option<String>,
+    alignment: Option<Alignment>,
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// A few words of context around a span, from the record's source file when it
-/// is a readable text file.
-struct ContextSource {
-    text: Option<Vec<char>>,
+/// A record's text: its `text` field, else its `source` file when that
+/// still holds the text the record was made from (same `text_sha256`).
+fn text_at_hand(rec: &Rec) -> Option<String> {
+    if let Some(Value::String(t)) = rec.get("text") {
+        return Some(t.clone());
+    }
+    let want = rec.get("text_sha256")?.as_str()?;
+    let path = Path::new(rec.get("source")?.as_str()?);
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    File::open(path).ok()?.read_to_end(&mut bytes).ok()?;
+    let text = crate::input::decode(bytes).ok()?.text;
+    (sha256_hex(&text) == want).then_some(text)
 }
 
-impl ContextSource {
-    fn load(rec: &Rec) -> ContextSource {
-        let text = rec
-            .get("source")
-            .and_then(Value::as_str)
-            .map(Path::new)
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .filter(|t| {
-                // Only trust the file if it is still the text the record was made from.
-                use sha2::{Digest, Sha256};
-                let want = rec.get("text_sha256").and_then(Value::as_str);
-                let got: String = Sha256::digest(t.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                want == Some(got.as_str())
-            })
-            .map(|t| t.chars().collect());
-        ContextSource { text }
-    }
-
-    fn around(&self, start: i64, end: i64) -> Option<String> {
-        let t = self.text.as_ref()?;
-        let (a, b) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
-        if a > b || b > t.len() {
-            return None;
-        }
-        let lo = a.saturating_sub(30);
-        let hi = (b + 30).min(t.len());
-        let piece: String = t[lo..a]
-            .iter()
-            .chain(['['].iter())
-            .chain(t[a..b].iter())
-            .chain([']'].iter())
-            .chain(t[b..hi].iter())
-            .collect();
-        Some(format!(
-            "…{}…",
-            piece.split_whitespace().collect::<Vec<_>>().join(" ")
-        ))
-    }
+fn parse(bytes: &[u8], origin: &str) -> Result<Rec, RecordsError> {
+    let (_, rec, _) = RecordLines::new(bytes, origin)
+        .next()
+        .expect("a non-blank line")?;
+    Ok(rec)
 }
 
-/// Differences between two records of the same document.
-pub fn diff_records(old: &Rec, new: &Rec) -> Vec<Change> {
-    let mut changes = Vec::new();
-    if s(old.get("dct")) != s(new.get("dct")) {
-        changes.push(Change {
-            layer: "dct",
-            op: "changed",
-            start: None,
-            end: None,
-            text: "dct".into(),
-            old: Some(s(old.get("dct"))),
-            new: Some(s(new.get("dct"))),
-            context: None,
-        });
-    }
-    let mut ctx: Option<ContextSource> = None;
-    for layer in ["mention", "money", "percent", "date"] {
-        let (a, b) = (layer_items(old, layer), layer_items(new, layer));
-        let mut keys: Vec<&(i64, i64)> = a.keys().chain(b.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            let (op, text, o, n) = match (a.get(k), b.get(k)) {
-                (Some(x), None) => ("removed", x.0.clone(), Some(x.1.clone()), None),
-                (None, Some(y)) => ("added", y.0.clone(), None, Some(y.1.clone())),
-                (Some(x), Some(y)) if x != y => {
-                    ("changed", y.0.clone(), Some(x.1.clone()), Some(y.1.clone()))
-                }
-                _ => continue,
-            };
-            let context = ctx
-                .get_or_insert_with(|| ContextSource::load(new))
-                .around(k.0, k.1);
-            changes.push(Change {
-                layer,
-                op,
-                start: Some(k.0),
-                end: Some(k.1),
-                text,
-                old: o,
-                new: n,
-                context,
-            });
-        }
-    }
-    let (a, b) = (relation_keys(old), relation_keys(new));
-    for (k, rule) in &a {
-        if !b.contains_key(k) {
-            changes.push(Change {
-                layer: "relation",
-                op: "removed",
-                start: None,
-                end: None,
-                text: k.clone(),
-                old: Some(rule.clone()),
-                new: None,
-                context: None,
-            });
-        }
-    }
-    for (k, rule) in &b {
-        if !a.contains_key(k) {
-            changes.push(Change {
-                layer: "relation",
-                op: "added",
-                start: None,
-                end: None,
-                text: k.clone(),
-                old: None,
-                new: Some(rule.clone()),
-                context: None,
-            });
-        }
-    }
-    changes
+/// The texts found in `--text` files and sources, by their SHA-256.
+type FoundTexts = HashMap<String, String>;
+
+/// The texts to look for after the first pass: their digests, and the
+/// records' source files to read besides the `--text` ones.
+#[derive(Default)]
+struct Wanted {
+    shas: HashSet<String>,
+    files: BTreeSet<PathBuf>,
 }
 
-fn error_of(r: &Rec) -> Option<String> {
-    r.get("error").filter(|e| !e.is_null()).map(|e| s(Some(e)))
-}
-
-/// Compares two matched records.
-pub fn diff_docs(id: &str, old: &Rec, new: &Rec) -> Option<DocDiff> {
-    let (eo, en) = (error_of(old), error_of(new));
-    let (status, error, changes) = match (eo, en) {
-        (None, Some(e)) => ("errored", Some(e), Vec::new()),
-        (Some(_), None) => ("recovered", None, Vec::new()),
-        (Some(a), Some(b)) if a == b => return None,
-        (Some(_), Some(b)) => ("errored", Some(b), Vec::new()),
-        (None, None) => {
-            let c = diff_records(old, new);
-            if c.is_empty() {
-                return None;
-            }
-            ("changed", None, c)
-        }
+/// The file a record's `source` names, when it is one (`a.jsonl:12` names
+/// `a.jsonl`): read whole with the `--text` files, as `extract` reads it.
+fn source_file(rec: &Rec) -> Option<PathBuf> {
+    let source = rec.get("source")?.as_str()?;
+    let path = match source.rsplit_once(':') {
+        Some((path, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => path,
+        _ => source,
     };
-    Some(DocDiff {
-        id: id.to_string(),
-        status,
-        error,
-        changes,
-    })
+    let path = PathBuf::from(path);
+    path.is_file().then_some(path)
 }
 
-/// A file's records, by id.
-struct RecordStream(RecordLines<Box<dyn std::io::BufRead + Send>>);
-
-impl RecordStream {
-    fn open(path: &Path) -> Result<RecordStream, RecordsError> {
-        let f = crate::input::open_records(path).map_err(|source| RecordsError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Ok(RecordStream(RecordLines::new(
-            f,
-            &path.display().to_string(),
-        )))
-    }
-
-    fn next(&mut self) -> Result<Option<(String, Rec)>, RecordsError> {
-        let Some((id, rec, line)) = self.0.next().transpose()? else {
-            return Ok(None);
-        };
-        let id = match id {
-            Value::String(s) => s,
-            Value::Null => {
-                return Err(RecordsError::Parse {
-                    path: self.0.origin().to_string(),
-                    line,
-                    message: "record has no \"id\"".into(),
-                });
-            }
-            other => other.to_string(),
-        };
-        Ok(Some((id, rec)))
-    }
-}
-
-fn render_text(d: &DocDiff, out: &mut impl Write) -> std::io::Result<()> {
-    match d.status {
-        "added" => writeln!(out, "+ {} (only in NEW)", d.id),
-        "removed" => writeln!(out, "- {} (only in OLD)", d.id),
-        "errored" => writeln!(
-            out,
-            "! {}: now an error record: {}",
-            d.id,
-            d.error.as_deref().unwrap_or("")
-        ),
-        "recovered" => writeln!(out, "~ {}: no longer an error record", d.id),
-        _ => {
-            writeln!(out, "~ {}", d.id)?;
-            for c in &d.changes {
-                let sign = match c.op {
-                    "added" => '+',
-                    "removed" => '-',
-                    _ => '~',
-                };
-                let span = match (c.start, c.end) {
-                    (Some(a), Some(b)) => format!(" [{a}..{b}]"),
-                    _ => String::new(),
-                };
-                let what = match (&c.old, &c.new) {
-                    (Some(o), Some(n)) => format!("{o} -> {n}"),
-                    (Some(o), None) => o.clone(),
-                    (None, Some(n)) => n.clone(),
-                    (None, None) => String::new(),
-                };
-                write!(out, "  {sign} {:<8} {:?}{span} {what}", c.layer, c.text)?;
-                if let Some(ctx) = &c.context {
-                    write!(out, "  {ctx}")?;
-                }
-                writeln!(out)?;
-            }
-            Ok(())
+fn compare_pair(
+    pair: Pair,
+    origins: [&str; 2],
+    options: &DiffOptions,
+    found: Option<&FoundTexts>,
+) -> Result<Outcome, RecordsError> {
+    let (old, new) = (parse(&pair.old, origins[0])?, parse(&pair.new, origins[1])?);
+    let sha = |r: &Rec| {
+        r.get("text_sha256")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let edited = sha(&old) != sha(&new);
+    let lookup = |r: &Rec| text_at_hand(r).or_else(|| found.and_then(|f| f.get(&sha(r)?).cloned()));
+    let (old_text, new_text) = if edited {
+        (lookup(&old), lookup(&new))
+    } else {
+        // One text: the removals' context comes from it too.
+        let text = text_at_hand(&new).or_else(|| text_at_hand(&old));
+        (text.clone(), text)
+    };
+    if edited && (old_text.is_none() || new_text.is_none()) && found.is_none() {
+        let files: BTreeSet<PathBuf> = [&old, &new].into_iter().filter_map(source_file).collect();
+        if !options.texts.is_empty() || !files.is_empty() {
+            let shas = [&old, &new].into_iter().filter_map(sha).collect();
+            return Ok(Outcome::NeedsTexts(pair, Wanted { shas, files }));
         }
     }
+    let texts = Texts {
+        old: old_text.as_deref(),
+        new: new_text.as_deref(),
+    };
+    let Some(diff) = diff_records(&pair.id, &old, &new, texts, &options.ignore) else {
+        return Ok(Outcome::Same);
+    };
+    let alignment = match (&old_text, &new_text) {
+        (Some(a), Some(b)) if edited => Some(Alignment::of(a, b)),
+        _ => None,
+    };
+    Ok(Outcome::Differs(Box::new(Compared {
+        diff,
+        new_text: if options.html.is_some() {
+            new_text
+        } else {
+            None
+        },
+        alignment: alignment.filter(|_| options.html.is_some()),
+    })))
 }
 
-/// Streams both files and writes their differences; returns whether they differ.
+/// Where the details go as documents are compared, and the page's sections.
+struct Details {
+    spool: Spool,
+    documents: usize,
+    sections: Vec<html::Section>,
+    differing: usize,
+}
+
+/// Streams both files and writes their differences to `out` as `options`
+/// say (and the page to `options.html`); returns the totals.
 pub fn diff_files(
     old: &Path,
     new: &Path,
-    format: DiffFormat,
-    out: &mut impl Write,
+    options: &DiffOptions,
+    out: &mut dyn Write,
+) -> Result<DiffSummary, RecordsError> {
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        return Err(RecordsError::Parse {
+            path: "-".into(),
+            line: 0,
+            message: "standard input can be only one of the two files".into(),
+        });
+    }
+    let mut a = Side::open(old)?;
+    let mut b = Side::open(new)?;
+    let mut tally = Tally::default();
+    let mut details = Details {
+        spool: Spool::new(),
+        documents: 0,
+        sections: Vec::new(),
+        differing: 0,
+    };
+    let mut pairs: Vec<Pair> = Vec::new();
+    let mut waiting: Vec<Pair> = Vec::new();
+    let mut wanted = Wanted::default();
+    let origins = [a.origin.clone(), b.origin.clone()];
+    let origins = [origins[0].as_str(), origins[1].as_str()];
+    loop {
+        let (la, lb) = (a.next()?, b.next()?);
+        if la.is_none() && lb.is_none() {
+            break;
+        }
+        match (la, lb) {
+            (Some(x), Some(y)) if x.id == y.id => {
+                pair_up(x.id, x.bytes, y.bytes, &mut pairs, &mut tally)
+            }
+            (x, y) => {
+                if let Some(x) = x {
+                    match b.unpark(&x.id)? {
+                        Some(partner) => pair_up(x.id, x.bytes, partner, &mut pairs, &mut tally),
+                        None => a.park(x)?,
+                    }
+                }
+                if let Some(y) = y {
+                    match a.unpark(&y.id)? {
+                        Some(partner) => pair_up(y.id, partner, y.bytes, &mut pairs, &mut tally),
+                        None => b.park(y)?,
+                    }
+                }
+            }
+        }
+        // With --quiet the first difference is the answer.
+        let batch = if options.quiet { 1 } else { BATCH_PAIRS };
+        if pairs.len() >= batch
+            && flush(
+                &mut pairs,
+                origins,
+                options,
+                None,
+                &mut tally,
+                &mut details,
+                &mut waiting,
+                &mut wanted,
+            )?
+            && options.quiet
+        {
+            return Ok(tally.finish(0));
+        }
+    }
+    flush(
+        &mut pairs,
+        origins,
+        options,
+        None,
+        &mut tally,
+        &mut details,
+        &mut waiting,
+        &mut wanted,
+    )?;
+    if !waiting.is_empty() {
+        let mut paths = options.texts.clone();
+        paths.extend(std::mem::take(&mut wanted.files));
+        let found = find_texts(&paths, &wanted.shas);
+        let mut rest = std::mem::take(&mut waiting);
+        flush(
+            &mut rest,
+            origins,
+            options,
+            Some(&found),
+            &mut tally,
+            &mut details,
+            &mut waiting,
+            &mut wanted,
+        )?;
+    }
+    for (side, status) in [(&mut a, Status::Removed), (&mut b, Status::Added)] {
+        for id in side.leftover() {
+            let d = DocDiff {
+                id,
+                status,
+                error: None,
+                text: None,
+                changes: Vec::new(),
+            };
+            record(&d, None, None, options, &mut tally, &mut details)?;
+        }
+    }
+    let summary = tally.finish(options.top);
+    if !options.quiet {
+        write_report(&summary, details, origins, options, out)?;
+    }
+    Ok(summary)
+}
+
+/// A pair of lines of one id: counted when identical, else to compare.
+fn pair_up(id: String, old: Vec<u8>, new: Vec<u8>, pairs: &mut Vec<Pair>, tally: &mut Tally) {
+    if old == new {
+        tally.identical();
+    } else {
+        pairs.push(Pair { id, old, new });
+    }
+}
+
+/// Compares the pairs gathered on the worker threads and records what they
+/// found, in order; pairs whose texts are in the `--text` files wait in
+/// `waiting`. Returns whether a difference was found.
+#[allow(clippy::too_many_arguments)]
+fn flush(
+    pairs: &mut Vec<Pair>,
+    origins: [&str; 2],
+    options: &DiffOptions,
+    found: Option<&FoundTexts>,
+    tally: &mut Tally,
+    details: &mut Details,
+    waiting: &mut Vec<Pair>,
+    wanted: &mut Wanted,
 ) -> Result<bool, RecordsError> {
-    let mut a = RecordStream::open(old)?;
-    let mut b = RecordStream::open(new)?;
-    let mut waiting_old: HashMap<String, Rec> = HashMap::new();
-    let mut waiting_new: HashMap<String, Rec> = HashMap::new();
-    let mut summary = DiffSummary::default();
+    let outcomes: Vec<Result<Outcome, RecordsError>> = std::mem::take(pairs)
+        .into_par_iter()
+        .map(|p| compare_pair(p, origins, options, found))
+        .collect();
+    let mut differs = false;
+    for outcome in outcomes {
+        match outcome? {
+            Outcome::Same => tally.same(),
+            Outcome::Differs(c) => {
+                differs = true;
+                record(
+                    &c.diff,
+                    c.new_text.as_deref(),
+                    c.alignment.as_ref(),
+                    options,
+                    tally,
+                    details,
+                )?;
+            }
+            Outcome::NeedsTexts(pair, more) => {
+                wanted.shas.extend(more.shas);
+                wanted.files.extend(more.files);
+                waiting.push(pair);
+            }
+        }
+    }
+    Ok(differs)
+}
+
+/// Counts a document's differences and writes its details.
+fn record(
+    d: &DocDiff,
+    new_text: Option<&str>,
+    alignment: Option<&Alignment>,
+    options: &DiffOptions,
+    tally: &mut Tally,
+    details: &mut Details,
+) -> Result<(), RecordsError> {
+    tally.add(d);
+    details.differing += 1;
+    if options.quiet {
+        return Ok(());
+    }
+    if options.html.is_some() && details.sections.len() < HTML_DOCS {
+        let header = render::header(d);
+        details.sections.push(html::Section::of(
+            d,
+            header,
+            options.max_per_doc,
+            new_text,
+            alignment,
+        ));
+    }
+    if options.stat {
+        return Ok(());
+    }
+    let mut text = String::new();
+    match options.format {
+        DiffFormat::Text => {
+            render::text_doc(d, options.max_per_doc, Paint(options.color), &mut text)
+        }
+        DiffFormat::Markdown if details.documents < MARKDOWN_DOCS => {
+            render::markdown_doc(d, options.max_per_doc, &mut text);
+        }
+        DiffFormat::Markdown => {}
+        DiffFormat::Json => {
+            if details.documents > 0 {
+                text.push(',');
+            }
+            text += &serde_json::to_string(&render::json_doc(d, options.max_per_doc))
+                .expect("a diff serializes");
+        }
+    }
+    details.documents += 1;
+    details.spool.append(text.as_bytes())?;
+    Ok(())
+}
+
+/// Reads the `--text` files as `extract` would and keeps the texts whose
+/// digest is wanted.
+fn find_texts(paths: &[PathBuf], wanted: &HashSet<String>) -> FoundTexts {
+    let mut found = FoundTexts::new();
+    for doc in Inputs::with_options(paths, InputOptions::default()) {
+        if let Ok(content) = doc.content {
+            let sha = sha256_hex(&content.text);
+            if wanted.contains(&sha) {
+                found.insert(sha, content.text);
+            }
+        }
+    }
+    found
+}
+
+fn write_report(
+    summary: &DiffSummary,
+    details: Details,
+    origins: [&str; 2],
+    options: &DiffOptions,
+    out: &mut dyn Write,
+) -> Result<(), RecordsError> {
     let io = |e: std::io::Error| RecordsError::Io {
         path: "<output>".into(),
         source: e,
     };
-    let mut emit = |d: DocDiff, summary: &mut DiffSummary| -> Result<(), RecordsError> {
-        match d.status {
-            "added" => summary.added += 1,
-            "removed" => summary.removed += 1,
-            _ => summary.changed += 1,
-        }
-        for c in &d.changes {
-            match c.op {
-                "added" => summary.items_added += 1,
-                "removed" => summary.items_removed += 1,
-                _ => summary.items_changed += 1,
+    if let Some(path) = &options.html {
+        let page = html::page(
+            summary,
+            origins[0],
+            origins[1],
+            &details.sections,
+            details.differing,
+        )
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        std::fs::write(path, page).map_err(|source| RecordsError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    let mut head = String::new();
+    match options.format {
+        DiffFormat::Text => {
+            render::text_summary(summary, Paint(options.color), &mut head);
+            if details.documents > 0 {
+                head.push('\n');
             }
         }
-        match format {
-            DiffFormat::Text => render_text(&d, out).map_err(io),
-            DiffFormat::Json => {
-                let line = serde_json::to_string(&d).unwrap_or_default();
-                writeln!(out, "{line}").map_err(io)
+        DiffFormat::Markdown => {
+            render::markdown_summary(summary, origins[0], origins[1], &mut head);
+            if details.documents > 0 {
+                let shown = details.documents.min(MARKDOWN_DOCS);
+                head += &format!(
+                    "\n<details><summary>Changes of {} documents{}</summary>\n\n",
+                    shown,
+                    if details.differing > shown {
+                        format!(" (the first {shown} of {})", details.differing)
+                    } else {
+                        String::new()
+                    }
+                );
             }
         }
+        DiffFormat::Json => {
+            let summary = serde_json::to_string(summary).expect("a summary serializes");
+            let names = serde_json::to_string(&origins).expect("names serialize");
+            head = format!("{{\"files\":{names},\"summary\":{summary}");
+            if !options.stat {
+                head += ",\"documents\":[";
+            }
+        }
+    }
+    out.write_all(head.as_bytes()).map_err(io)?;
+    if let Some(mut spool) = details.spool.reader()? {
+        std::io::copy(&mut spool, out).map_err(io)?;
+    }
+    let tail = match options.format {
+        DiffFormat::Json if options.stat => "}\n",
+        DiffFormat::Json => "]}\n",
+        DiffFormat::Markdown if details.documents > 0 => "\n</details>\n",
+        _ => "",
     };
-    let mut compare =
-        |id: &str, o: &Rec, n: &Rec, summary: &mut DiffSummary| -> Result<(), RecordsError> {
-            summary.compared += 1;
-            if let Some(d) = diff_docs(id, o, n) {
-                emit(d, summary)?;
-            }
-            Ok(())
-        };
-    let (mut done_a, mut done_b) = (false, false);
-    while !(done_a && done_b) {
-        let ra = if done_a { None } else { a.next()? };
-        let rb = if done_b { None } else { b.next()? };
-        done_a |= ra.is_none();
-        done_b |= rb.is_none();
-        match (ra, rb) {
-            (Some((ia, ra)), Some((ib, rb))) if ia == ib => compare(&ia, &ra, &rb, &mut summary)?,
-            (ra, rb) => {
-                if let Some((ia, ra)) = ra {
-                    match waiting_new.remove(&ia) {
-                        Some(rb) => compare(&ia, &ra, &rb, &mut summary)?,
-                        None => {
-                            waiting_old.insert(ia, ra);
-                        }
-                    }
-                }
-                if let Some((ib, rb)) = rb {
-                    match waiting_old.remove(&ib) {
-                        Some(ra) => compare(&ib, &ra, &rb, &mut summary)?,
-                        None => {
-                            waiting_new.insert(ib, rb);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut removed: Vec<String> = waiting_old.into_keys().collect();
-    removed.sort();
-    for id in removed {
-        emit(
-            DocDiff {
-                id,
-                status: "removed",
-                error: None,
-                changes: Vec::new(),
-            },
-            &mut summary,
-        )?;
-    }
-    let mut added: Vec<String> = waiting_new.into_keys().collect();
-    added.sort();
-    for id in added {
-        emit(
-            DocDiff {
-                id,
-                status: "added",
-                error: None,
-                changes: Vec::new(),
-            },
-            &mut summary,
-        )?;
-    }
-    let differs = summary.changed + summary.added + summary.removed > 0;
-    match format {
-        DiffFormat::Text => writeln!(
-            out,
-            "summary: {} compared, {} changed, {} added, {} removed; items +{} -{} ~{}",
-            summary.compared,
-            summary.changed,
-            summary.added,
-            summary.removed,
-            summary.items_added,
-            summary.items_removed,
-            summary.items_changed
-        ),
-        DiffFormat::Json => writeln!(out, "{}", serde_json::json!({ "summary": summary })),
-    }
-    .map_err(io)?;
-    Ok(differs)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rec(s: &str) -> Rec {
-        match serde_json::from_str(s).unwrap() {
-            Value::Object(o) => o,
-            _ => panic!(),
-        }
-    }
-
-    #[test]
-    fn change_table() {
-        let base = r#"{"id":"a","dct":null,"entities":[{"id":"x","type":"ORG","name":"X","mentions":[{"start":0,"end":1,"text":"X"}]}],
-                       "money":[],"percents":[],"dates":[],"relations":[{"type":"owns","head":"x","tail":"y"}]}"#;
-        let rows: &[(&str, &[(&str, &str)])] = &[
-            (base, &[]),
-            (
-                r#"{"id":"a","dct":null,"entities":[{"id":"x","type":"GPE","name":"X","mentions":[{"start":0,"end":1,"text":"X"}]}],
-                    "relations":[{"type":"owns","head":"x","tail":"y"}]}"#,
-                &[("mention", "changed")],
-            ),
-            (
-                r#"{"id":"a","dct":"2021-01-01","entities":[],"relations":[]}"#,
-                &[
-                    ("dct", "changed"),
-                    ("mention", "removed"),
-                    ("relation", "removed"),
-                ],
-            ),
-            (
-                r#"{"id":"a","dct":null,"entities":[{"id":"x","type":"ORG","name":"X","mentions":[{"start":0,"end":1,"text":"X"}]}],
-                    "dates":[{"start":3,"end":7,"text":"2013","type":"DATE","value":"2013"}],"relations":[{"type":"owns","head":"x","tail":"y"}]}"#,
-                &[("date", "added")],
-            ),
-        ];
-        for &(new, want) in rows {
-            let got: Vec<(&str, &str)> = diff_records(&rec(base), &rec(new))
-                .iter()
-                .map(|c| (c.layer, c.op))
-                .collect();
-            assert_eq!(got, want, "{new}");
-        }
-    }
-
-    #[test]
-    fn error_status() {
-        let ok = rec(r#"{"id":"a","entities":[]}"#);
-        let bad = rec(r#"{"id":"a","source":"a","error":"boom"}"#);
-        assert_eq!(diff_docs("a", &ok, &bad).unwrap().status, "errored");
-        assert_eq!(diff_docs("a", &bad, &ok).unwrap().status, "recovered");
-        assert!(diff_docs("a", &bad, &bad).is_none());
-    }
+    out.write_all(tail.as_bytes()).map_err(io)?;
+    out.flush().map_err(io)
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use newsie::dct::parse_iso_date;
-use newsie::diff::{DiffFormat, diff_files};
+use newsie::diff::{DiffFormat, DiffOptions, diff_files};
 use newsie::eval::{EvalFormat, by_rule, evaluate, load_records_counted};
 use newsie::input::{FieldNames, FileFilter, InputOptions};
 use newsie::report::ReportDoc;
@@ -329,19 +329,44 @@ enum EvalFormatArg {
 
 #[derive(Parser)]
 struct DiffArgs {
-    /// The earlier output (JSONL).
+    /// The earlier records (JSONL; .gz/.zst; - for stdin).
     old: PathBuf,
-    /// The newer output (JSONL).
+    /// The newer records (JSONL; .gz/.zst; - for stdin).
     new: PathBuf,
-    /// Output format.
+    /// text: the summary, then each document's changes (coloured on a terminal); json: one JSON document {"files", "summary", "documents"}; markdown: summary tables and the most frequent changes, then the first documents' changes (for a pull-request comment or $GITHUB_STEP_SUMMARY).
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormatArg,
+    /// The summary only.
+    #[arg(long)]
+    stat: bool,
+    /// No output: exit 1 if the records differ, 0 if not (stops at the first difference).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Leave out a layer (text, fields, sentences, entities, mentions, money, percents, dates, relations, warnings) or a field (source, dct, provenance …). Repeatable.
+    #[arg(long, value_name = "NAME")]
+    ignore: Vec<String>,
+    /// Changes listed per document (0: all).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    max_per_doc: usize,
+    /// Most frequent changes listed in the summary.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Article files or directories (read as extract reads them) in which to find the texts of edited documents, when a record has no "text" and its source no longer holds the text it was made from. Repeatable.
+    #[arg(long = "text", value_name = "PATH")]
+    texts: Vec<PathBuf>,
+    /// Also write an HTML page of the differing documents, their changes highlighted in their text.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Colours in the text format: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ProgressArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum DiffFormatArg {
     Text,
     Json,
+    Markdown,
 }
 
 fn parse_dct(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -1369,11 +1394,41 @@ fn diff(a: DiffArgs) -> Result<u8> {
     let format = match a.format {
         DiffFormatArg::Text => DiffFormat::Text,
         DiffFormatArg::Json => DiffFormat::Json,
+        DiffFormatArg::Markdown => DiffFormat::Markdown,
+    };
+    let known = newsie::diff::Layer::ALL.map(|l| l.name());
+    for name in &a.ignore {
+        let field = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit());
+        if !known.contains(&name.as_str()) && !field {
+            bail!(
+                "--ignore {name:?}: not a layer ({}) nor a field name",
+                known.join(", ")
+            );
+        }
+    }
+    let color = match a.color {
+        ProgressArg::Always => true,
+        ProgressArg::Never => false,
+        ProgressArg::Auto => std::io::stdout().is_terminal(),
+    };
+    let options = DiffOptions {
+        format,
+        ignore: newsie::diff::Ignore::new(&a.ignore),
+        max_per_doc: a.max_per_doc,
+        top: a.top,
+        stat: a.stat,
+        quiet: a.quiet,
+        color,
+        texts: a.texts,
+        html: a.html,
     };
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let differs = diff_files(&a.old, &a.new, format, &mut stdout)?;
+    let summary = diff_files(&a.old, &a.new, &options, &mut stdout)?;
     stdout.flush()?;
-    Ok(if differs { 1 } else { 0 })
+    Ok(u8::from(summary.differs()))
 }
 
 #[cfg(test)]

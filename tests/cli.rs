@@ -357,27 +357,24 @@ fn diff_finds_a_removed_mention() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let want = format!(
-        "- mention  {:?} [{}..{}]",
-        removed["text"].as_str().unwrap(),
+        "- mentions {} {} {}..{} {:?}",
+        lines[1]["entities"][0]["type"].as_str().unwrap(),
+        lines[1]["entities"][0]["id"].as_str().unwrap(),
         removed["start"],
-        removed["end"]
+        removed["end"],
+        removed["text"].as_str().unwrap(),
     );
-    assert!(stdout.contains(&want), "{stdout}");
+    assert!(stdout.contains(&want), "{want}: {stdout}");
     assert!(
         stdout.contains("[China]"),
         "context from the source text: {stdout}"
     );
 
     let json = run(bin().args(["diff", "--format", "json"]).arg(&a).arg(&b));
-    let first: serde_json::Value = serde_json::from_str(
-        String::from_utf8_lossy(&json.stdout)
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let first = &report["documents"][0];
     assert_eq!(first["changes"][0]["op"], "removed");
-    assert_eq!(first["changes"][0]["layer"], "mention");
+    assert_eq!(first["changes"][0]["layer"], "mentions");
 
     // Documents only on one side.
     let c = dir.path().join("c.jsonl");

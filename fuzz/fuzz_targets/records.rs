@@ -5,6 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use newsie::diff::{Ignore, Texts, diff_records};
 use newsie::record::RecordLines;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,8 +17,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(line >= 1);
         if let Some(old) = previous.replace(record) {
             let new = previous.as_ref().expect("just set");
-            let _ = newsie::diff::diff_docs(&id.to_string(), &old, new);
-            assert!(newsie::diff::diff_docs("same", new, new).is_none());
+            let (texts, ignore) = (Texts::default(), Ignore::default());
+            let _ = diff_records(&id.to_string(), &old, new, texts, &ignore);
+            assert!(diff_records("same", new, new, texts, &ignore).is_none());
         }
     }
 });
