@@ -50,6 +50,9 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
-    // A JSONL line is at most one document.
-    assert!(documents <= bytes.split(|&b| b == b'\n').count().max(1));
+    // A JSONL line is at most one document (when the lines are the bytes
+    // as given, not compressed).
+    if newsie::input::Compression::sniff(&bytes[..bytes.len().min(4)]).is_none() {
+        assert!(documents <= bytes.split(|&b| b == b'\n').count().max(1));
+    }
 });
