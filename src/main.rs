@@ -311,7 +311,7 @@ struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: EvalFormatArg,
-    /// Fail (exit 1) when a measure's F1 is below a threshold, e.g. --min entities=0.95. Repeatable.
+    /// Fail (exit 1) when a measure's F1 is below a threshold: a key of the summary line (entities, linking, money, percents, dates, relations) or a measure's full name, e.g. --min entities=0.95 --min dates=0.9. Repeatable.
     #[arg(long = "min", value_name = "KEY=F1", value_parser = parse_min)]
     min: Vec<(String, f64)>,
     /// Also score the relations per rule that found them, and list each
@@ -1355,9 +1355,18 @@ fn eval(a: EvalArgs) -> Result<u8> {
         );
     }
     let report = evaluate(&gold, &pred);
-    let known = report.measure_names();
     for (k, _) in &a.min {
-        if !known.iter().any(|m| m == k) {
+        if report.counts(k).is_none() {
+            let mut known: Vec<String> = newsie::eval::SUMMARY_KEYS
+                .iter()
+                .map(|(key, _)| key.to_string())
+                .collect();
+            known.extend(
+                report
+                    .measure_names()
+                    .into_iter()
+                    .filter(|m| !m.chars().all(|c| c.is_ascii_lowercase())),
+            );
             bail!("--min {k}: no such measure (known: {})", known.join(", "));
         }
     }

@@ -321,6 +321,33 @@ fn eval_min_thresholds_set_the_exit_code() {
         .arg(empty.path()));
     assert_eq!(fail.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&fail.stderr).contains("entities F1 0.000 is below"));
+    // The summary line's keys work as --min keys, each of them.
+    let table = String::from_utf8(run(bin().arg("eval").arg(gold()).arg(gold())).stdout).unwrap();
+    let summary = table.lines().last().unwrap();
+    for pair in summary.split_whitespace().skip(3) {
+        let (key, _) = pair.split_once('=').unwrap();
+        let out = run(bin()
+            .args(["eval", "--min", &format!("{key}=1.0")])
+            .arg(gold())
+            .arg(empty.path()));
+        assert_eq!(out.status.code(), Some(1), "--min {key}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("{key} F1 ")),
+            "{key}"
+        );
+    }
+    // JSON carries the counts as well as the scores.
+    let json = run(bin()
+        .args(["eval", "--format", "json"])
+        .arg(gold())
+        .arg(empty.path()));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let entities = &report["entities"];
+    assert_eq!(
+        (entities["tp"].as_u64(), entities["fp"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(entities["fn"].as_u64().unwrap() > 0);
     let bad = run(bin()
         .args(["eval", "--min", "nonsense=0.5"])
         .arg(gold())
