@@ -1095,10 +1095,10 @@ fn render(a: RenderArgs) -> Result<u8> {
     refuse_output_among_inputs(Some(&a.output), &a.input.inputs)?;
     let inputs = a.input.inputs()?;
     let warnings = inputs.warnings();
-    let mut inputs = inputs.peekable();
+    let mut inputs = inputs;
     let chosen: Vec<newsie::InputDoc> = inputs.by_ref().take(a.max_docs).collect();
-    let capped = inputs.peek().is_some();
-    drop(inputs);
+    // The page says how many there were: the rest are read, not processed.
+    let total = chosen.len() + inputs.count();
     if !a.input.quiet {
         print_warnings(&warnings);
     }
@@ -1161,7 +1161,7 @@ fn render(a: RenderArgs) -> Result<u8> {
         .map(|(record, text)| ReportDoc { record, text })
         .collect();
     let html =
-        newsie::report::render(&docs, capped, a.max_docs).context("cannot render the report")?;
+        newsie::report::render(&docs, total, a.max_docs).context("cannot render the report")?;
     let mut out = Output::open(Some(&a.output))?;
     out.write_all(html.as_bytes())?;
     out.finish()?;

@@ -65,10 +65,43 @@ struct Event {
 struct RelationRow {
     #[serde(rename = "type")]
     kind: String,
+    /// The head's and tail's names (their ids when the record lacks them).
     head: String,
     tail: String,
+    head_id: String,
+    tail_id: String,
+    /// The relation read from head to tail: `invested in`.
+    reading: &'static str,
     rule: String,
     sentence: Option<usize>,
+    /// The evidence sentence's text.
+    evidence: String,
+}
+
+/// How each relation type reads from head to tail (`Tencent` *invested in*
+/// `JD.com`), for the report's relation rows.
+const READINGS: [(&str, &str); 10] = [
+    ("founded_by", "was founded by"),
+    ("owns", "owns"),
+    ("invested_in", "invested in"),
+    ("affiliate_of", "is an affiliate of"),
+    ("competes_with", "competes with"),
+    ("fined", "fined"),
+    ("sued", "sued"),
+    ("blocked", "blocked"),
+    ("works_for", "works for"),
+    ("headquartered_in", "is headquartered in"),
+];
+
+/// The ` date YYYY-MM-DD` header and the blanks after it, in code points:
+/// metadata (shown as the dct), not article text.
+fn header_chars(text: &str) -> usize {
+    let Some((span, _)) = crate::dct::find_header(text) else {
+        return 0;
+    };
+    let rest = &text[span.end..];
+    let blank = rest.len() - rest.trim_start().len();
+    text[..span.end + blank].chars().count()
 }
 
 #[derive(Serialize)]
@@ -212,21 +245,54 @@ fn doc_view(doc: &ReportDoc) -> DocView {
         let title = format!("{} {}", d.kind, d.value.as_deref().unwrap_or("(no value)"));
         mark(d.start, d.end, "DATE", format!("date-{i}"), title);
     }
+    // The header line is shown as the dct, not as text: what starts in it
+    // is left out, what runs past it starts after it.
+    let skip = header_chars(doc.text);
+    let items: Vec<(usize, usize, Item)> = items
+        .into_iter()
+        .filter(|(_, end, _)| *end > skip)
+        .map(|(start, end, item)| (start.max(skip) - skip, end - skip, item))
+        .collect();
+    let shown: String = doc.text.chars().skip(skip).collect();
+    let marks = items
+        .iter()
+        .filter(|(_, _, i)| matches!(i, Item::Mark(_)))
+        .count();
+    let chars: Vec<char> = doc.text.chars().collect();
+    let name_of = |id: &str| {
+        r.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map_or_else(|| id.to_string(), |e| e.name.to_string())
+    };
     let mentions: usize = r.entities.iter().map(|e| e.mentions.len()).sum();
-    let expected_spans = mentions + r.money.len() + r.percents.len() + r.dates.len();
+    // Every span of the record is one mark, but those in the header line.
+    let expected_spans = marks;
     let relations = r
         .relations
         .iter()
         .map(|rel| RelationRow {
             kind: rel.kind.to_string(),
-            head: rel.head.to_string(),
-            tail: rel.tail.to_string(),
+            head: name_of(&rel.head),
+            tail: name_of(&rel.tail),
+            head_id: rel.head.to_string(),
+            tail_id: rel.tail.to_string(),
+            reading: READINGS
+                .iter()
+                .find(|(kind, _)| *kind == rel.kind)
+                .map_or("→", |(_, reading)| reading),
             rule: rel.rule.as_deref().unwrap_or_default().to_string(),
             sentence: rel.evidence.as_ref().and_then(|ev| {
                 sentences
                     .iter()
                     .position(|s| s.start == ev.start && s.end == ev.end)
             }),
+            evidence: rel
+                .evidence
+                .as_ref()
+                .filter(|ev| ev.start <= ev.end && ev.end <= chars.len())
+                .map(|ev| chars[ev.start..ev.end].iter().collect::<String>())
+                .unwrap_or_default(),
         })
         .collect();
     DocView {
@@ -244,18 +310,19 @@ fn doc_view(doc: &ReportDoc) -> DocView {
             relations: r.relations.len(),
         },
         expected_spans,
-        events: events(doc.text, items),
+        events: events(&shown, items),
         relations,
     }
 }
 
-/// Renders the report page. `capped` says more documents were given than the
-/// `max_docs` shown.
+/// Renders the report page. `total` is how many documents were given, of
+/// which the first `max_docs` are shown.
 pub fn render(
     docs: &[ReportDoc],
-    capped: bool,
+    total: usize,
     max_docs: usize,
 ) -> Result<String, minijinja::Error> {
+    let capped = total > docs.len();
     let mut env = Environment::new();
     // The `.html` name turns on HTML auto-escaping for every value.
     env.add_template("report.html", TEMPLATE)?;
@@ -264,6 +331,7 @@ pub fn render(
         docs => minijinja::Value::from(minijinja::value::Serde(&views)),
         types => TYPES,
         capped => capped,
+        total => total,
         max_docs => max_docs,
     })
 }
@@ -277,7 +345,76 @@ mod tests {
         let pipeline = PipelineBuilder::new().build().unwrap();
         let doc = pipeline.process_text("x<y", "a&b.txt", text, None);
         let rec = Record::from_document(&doc);
-        render(&[ReportDoc { record: &rec, text }], false, 10).unwrap()
+        render(&[ReportDoc { record: &rec, text }], 1, 10).unwrap()
+    }
+
+    /// The article text of a page (its `<div class="text">`), tags removed.
+    fn shown_text(html: &str) -> String {
+        let start = html.find("<div class=\"text\">").unwrap();
+        let div = &html[start..start + html[start..].find("</div>").unwrap()];
+        regex::Regex::new("<[^>]*>")
+            .unwrap()
+            .replace_all(div, "")
+            .into_owned()
+    }
+
+    #[test]
+    fn the_date_header_is_not_article_text() {
+        let html = page(" date 2024-03-05\n\nTencent rose on Monday.");
+        let text = shown_text(&html);
+        assert!(text.starts_with("Tencent rose"), "{text}");
+        assert!(html.contains("dct 2024-03-05"));
+        assert_eq!(
+            html.matches("<mark class=\"hl").count(),
+            2,
+            "Tencent, Monday"
+        );
+        assert_eq!(header_chars("Tencent rose."), 0);
+        assert_eq!(header_chars(" date 2024-03-05\n\nT"), 18);
+        assert_eq!(header_chars(" date 2021-03-17 Alibaba Group plans"), 17);
+    }
+
+    #[test]
+    fn relation_rows_read_from_head_to_tail_with_their_evidence() {
+        let html = page("Shares rose. Tencent invested in JD.com last year.");
+        assert!(html.contains("<td title=\"tencent\">Tencent</td><td>invested in →</td><td title=\"jd-com\">JD.com</td>"), "{html}");
+        assert!(html.contains("<td class=\"evidence\">Tencent invested in JD.com last year.</td>"));
+        use crate::document::RelationType::*;
+        let types = [
+            FoundedBy,
+            Owns,
+            InvestedIn,
+            AffiliateOf,
+            CompetesWith,
+            Fined,
+            Sued,
+            Blocked,
+            WorksFor,
+            HeadquarteredIn,
+        ];
+        for t in types {
+            assert!(
+                READINGS.iter().any(|(kind, _)| *kind == t.as_str()),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_capped_page_says_how_many_documents_there_were() {
+        let pipeline = PipelineBuilder::new().build().unwrap();
+        let doc = pipeline.process_text("a", "a.txt", "Tencent rose.", None);
+        let rec = Record::from_document(&doc);
+        let html = render(
+            &[ReportDoc {
+                record: &rec,
+                text: "Tencent rose.",
+            }],
+            7,
+            1,
+        )
+        .unwrap();
+        assert!(html.contains("7 documents were given; the first 1 are shown (--max-docs 1)"));
     }
 
     #[test]
