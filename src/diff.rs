@@ -437,6 +437,18 @@ struct Details {
     differing: usize,
 }
 
+/// A diff's state as the files are read: the totals, the details written
+/// so far, and the pairs waiting for texts.
+struct Pass<'o> {
+    options: &'o DiffOptions,
+    origins: [&'o str; 2],
+    tally: Tally,
+    details: Details,
+    /// Pairs whose texts are to be read from the `--text` files and sources.
+    waiting: Vec<Pair>,
+    wanted: Wanted,
+}
+
 /// Streams both files and writes their differences to `out` as `options`
 /// say (and the page to `options.html`); returns the totals.
 pub fn diff_files(
@@ -454,85 +466,56 @@ pub fn diff_files(
     }
     let mut a = Side::open(old)?;
     let mut b = Side::open(new)?;
-    let mut tally = Tally::default();
-    let mut details = Details {
-        spool: Spool::new(),
-        documents: 0,
-        sections: Vec::new(),
-        differing: 0,
+    let origins = [a.origin.clone(), b.origin.clone()];
+    let mut pass = Pass {
+        options,
+        origins: [origins[0].as_str(), origins[1].as_str()],
+        tally: Tally::default(),
+        details: Details {
+            spool: Spool::new(),
+            documents: 0,
+            sections: Vec::new(),
+            differing: 0,
+        },
+        waiting: Vec::new(),
+        wanted: Wanted::default(),
     };
     let mut pairs: Vec<Pair> = Vec::new();
-    let mut waiting: Vec<Pair> = Vec::new();
-    let mut wanted = Wanted::default();
-    let origins = [a.origin.clone(), b.origin.clone()];
-    let origins = [origins[0].as_str(), origins[1].as_str()];
+    // With --quiet the first difference is the answer.
+    let batch = if options.quiet { 1 } else { BATCH_PAIRS };
     loop {
         let (la, lb) = (a.next()?, b.next()?);
         if la.is_none() && lb.is_none() {
             break;
         }
         match (la, lb) {
-            (Some(x), Some(y)) if x.id == y.id => {
-                pair_up(x.id, x.bytes, y.bytes, &mut pairs, &mut tally)
-            }
+            (Some(x), Some(y)) if x.id == y.id => pass.pair_up(x.id, x.bytes, y.bytes, &mut pairs),
             (x, y) => {
                 if let Some(x) = x {
                     match b.unpark(&x.id)? {
-                        Some(partner) => pair_up(x.id, x.bytes, partner, &mut pairs, &mut tally),
+                        Some(partner) => pass.pair_up(x.id, x.bytes, partner, &mut pairs),
                         None => a.park(x)?,
                     }
                 }
                 if let Some(y) = y {
                     match a.unpark(&y.id)? {
-                        Some(partner) => pair_up(y.id, partner, y.bytes, &mut pairs, &mut tally),
+                        Some(partner) => pass.pair_up(y.id, partner, y.bytes, &mut pairs),
                         None => b.park(y)?,
                     }
                 }
             }
         }
-        // With --quiet the first difference is the answer.
-        let batch = if options.quiet { 1 } else { BATCH_PAIRS };
-        if pairs.len() >= batch
-            && flush(
-                &mut pairs,
-                origins,
-                options,
-                None,
-                &mut tally,
-                &mut details,
-                &mut waiting,
-                &mut wanted,
-            )?
-            && options.quiet
-        {
-            return Ok(tally.finish(0));
+        if pairs.len() >= batch && pass.compare(&mut pairs, None)? && options.quiet {
+            return Ok(pass.tally.finish(0));
         }
     }
-    flush(
-        &mut pairs,
-        origins,
-        options,
-        None,
-        &mut tally,
-        &mut details,
-        &mut waiting,
-        &mut wanted,
-    )?;
-    if !waiting.is_empty() {
+    pass.compare(&mut pairs, None)?;
+    if !pass.waiting.is_empty() {
         let mut paths = options.texts.clone();
-        paths.extend(std::mem::take(&mut wanted.files));
-        let found = find_texts(&paths, &wanted.shas);
-        let mut rest = std::mem::take(&mut waiting);
-        flush(
-            &mut rest,
-            origins,
-            options,
-            Some(&found),
-            &mut tally,
-            &mut details,
-            &mut waiting,
-            &mut wanted,
-        )?;
+        paths.extend(std::mem::take(&mut pass.wanted.files));
+        let found = find_texts(&paths, &pass.wanted.shas);
+        let mut rest = std::mem::take(&mut pass.waiting);
+        pass.compare(&mut rest, Some(&found))?;
     }
     for (side, status) in [(&mut a, Status::Removed), (&mut b, Status::Added)] {
         for id in side.leftover() {
@@ -543,115 +526,99 @@ pub fn diff_files(
                 text: None,
                 changes: Vec::new(),
             };
-            record(&d, None, None, options, &mut tally, &mut details)?;
+            pass.record(&d, None, None)?;
         }
     }
-    let summary = tally.finish(options.top);
+    let summary = pass.tally.finish(options.top);
     if !options.quiet {
-        write_report(&summary, details, origins, options, out)?;
+        write_report(&summary, pass.details, pass.origins, options, out)?;
     }
     Ok(summary)
 }
 
-/// A pair of lines of one id: counted when identical, else to compare.
-fn pair_up(id: String, old: Vec<u8>, new: Vec<u8>, pairs: &mut Vec<Pair>, tally: &mut Tally) {
-    if old == new {
-        tally.identical();
-    } else {
-        pairs.push(Pair { id, old, new });
+impl Pass<'_> {
+    /// A pair of lines of one id: counted when identical, else to compare.
+    fn pair_up(&mut self, id: String, old: Vec<u8>, new: Vec<u8>, pairs: &mut Vec<Pair>) {
+        if old == new {
+            self.tally.identical();
+        } else {
+            pairs.push(Pair { id, old, new });
+        }
     }
-}
 
-/// Compares the pairs gathered on the worker threads and records what they
-/// found, in order; pairs whose texts are in the `--text` files wait in
-/// `waiting`. Returns whether a difference was found.
-#[allow(clippy::too_many_arguments)]
-fn flush(
-    pairs: &mut Vec<Pair>,
-    origins: [&str; 2],
-    options: &DiffOptions,
-    found: Option<&FoundTexts>,
-    tally: &mut Tally,
-    details: &mut Details,
-    waiting: &mut Vec<Pair>,
-    wanted: &mut Wanted,
-) -> Result<bool, RecordsError> {
-    let outcomes: Vec<Result<Outcome, RecordsError>> = std::mem::take(pairs)
-        .into_par_iter()
-        .map(|p| compare_pair(p, origins, options, found))
-        .collect();
-    let mut differs = false;
-    for outcome in outcomes {
-        match outcome? {
-            Outcome::Same => tally.same(),
-            Outcome::Differs(c) => {
-                differs = true;
-                record(
-                    &c.diff,
-                    c.new_text.as_deref(),
-                    c.alignment.as_ref(),
-                    options,
-                    tally,
-                    details,
-                )?;
-            }
-            Outcome::NeedsTexts(pair, more) => {
-                wanted.shas.extend(more.shas);
-                wanted.files.extend(more.files);
-                waiting.push(pair);
+    /// Compares the pairs gathered on the worker threads and records what
+    /// they found, in order; pairs whose texts are still to be read wait.
+    /// Returns whether a difference was found.
+    fn compare(
+        &mut self,
+        pairs: &mut Vec<Pair>,
+        found: Option<&FoundTexts>,
+    ) -> Result<bool, RecordsError> {
+        let (origins, options) = (self.origins, self.options);
+        let outcomes: Vec<Result<Outcome, RecordsError>> = std::mem::take(pairs)
+            .into_par_iter()
+            .map(|p| compare_pair(p, origins, options, found))
+            .collect();
+        let mut differs = false;
+        for outcome in outcomes {
+            match outcome? {
+                Outcome::Same => self.tally.same(),
+                Outcome::Differs(c) => {
+                    differs = true;
+                    self.record(&c.diff, c.new_text.as_deref(), c.alignment.as_ref())?;
+                }
+                Outcome::NeedsTexts(pair, more) => {
+                    self.wanted.shas.extend(more.shas);
+                    self.wanted.files.extend(more.files);
+                    self.waiting.push(pair);
+                }
             }
         }
+        Ok(differs)
     }
-    Ok(differs)
-}
 
-/// Counts a document's differences and writes its details.
-fn record(
-    d: &DocDiff,
-    new_text: Option<&str>,
-    alignment: Option<&Alignment>,
-    options: &DiffOptions,
-    tally: &mut Tally,
-    details: &mut Details,
-) -> Result<(), RecordsError> {
-    tally.add(d);
-    details.differing += 1;
-    if options.quiet {
-        return Ok(());
-    }
-    if options.html.is_some() && details.sections.len() < HTML_DOCS {
-        let header = render::header(d);
-        details.sections.push(html::Section::of(
-            d,
-            header,
-            options.max_per_doc,
-            new_text,
-            alignment,
-        ));
-    }
-    if options.stat {
-        return Ok(());
-    }
-    let mut text = String::new();
-    match options.format {
-        DiffFormat::Text => {
-            render::text_doc(d, options.max_per_doc, Paint(options.color), &mut text)
+    /// Counts a document's differences and writes its details.
+    fn record(
+        &mut self,
+        d: &DocDiff,
+        new_text: Option<&str>,
+        alignment: Option<&Alignment>,
+    ) -> Result<(), RecordsError> {
+        let (options, details) = (self.options, &mut self.details);
+        self.tally.add(d);
+        details.differing += 1;
+        if options.quiet {
+            return Ok(());
         }
-        DiffFormat::Markdown if details.documents < MARKDOWN_DOCS => {
-            render::markdown_doc(d, options.max_per_doc, &mut text);
+        if options.html.is_some() && details.sections.len() < HTML_DOCS {
+            let header = render::header(d);
+            let section = html::Section::of(d, header, options.max_per_doc, new_text, alignment);
+            details.sections.push(section);
         }
-        DiffFormat::Markdown => {}
-        DiffFormat::Json => {
-            if details.documents > 0 {
-                text.push(',');
+        if options.stat {
+            return Ok(());
+        }
+        let mut text = String::new();
+        match options.format {
+            DiffFormat::Text => {
+                render::text_doc(d, options.max_per_doc, Paint(options.color), &mut text)
             }
-            text += &serde_json::to_string(&render::json_doc(d, options.max_per_doc))
-                .expect("a diff serializes");
+            DiffFormat::Markdown if details.documents < MARKDOWN_DOCS => {
+                render::markdown_doc(d, options.max_per_doc, &mut text);
+            }
+            DiffFormat::Markdown => {}
+            DiffFormat::Json => {
+                if details.documents > 0 {
+                    text.push(',');
+                }
+                text += &serde_json::to_string(&render::json_doc(d, options.max_per_doc))
+                    .expect("a diff serializes");
+            }
         }
+        details.documents += 1;
+        details.spool.append(text.as_bytes())?;
+        Ok(())
     }
-    details.documents += 1;
-    details.spool.append(text.as_bytes())?;
-    Ok(())
 }
 
 /// Reads the `--text` files as `extract` would and keeps the texts whose

@@ -427,6 +427,20 @@ pub enum RelationType {
 }
 
 impl RelationType {
+    /// Every type, in SPEC §6 order.
+    pub const ALL: [RelationType; 10] = [
+        RelationType::FoundedBy,
+        RelationType::Owns,
+        RelationType::InvestedIn,
+        RelationType::AffiliateOf,
+        RelationType::CompetesWith,
+        RelationType::Fined,
+        RelationType::Sued,
+        RelationType::Blocked,
+        RelationType::WorksFor,
+        RelationType::HeadquarteredIn,
+    ];
+
     /// The output label.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -15,6 +15,9 @@ use crate::record::Record;
 
 const TEMPLATE: &str = include_str!("report.html");
 
+/// The style the report and the `diff --html` page share.
+pub(crate) const PAGE_CSS: &str = include_str!("page.css");
+
 /// The highlight types, in filter order.
 pub const TYPES: [&str; 7] = [
     "PERSON", "ORG", "GPE", "PRODUCT", "MONEY", "PERCENT", "DATE",
@@ -325,6 +328,7 @@ pub fn render(
     let capped = total > docs.len();
     let mut env = Environment::new();
     // The `.html` name turns on HTML auto-escaping for every value.
+    env.add_template("page.css", PAGE_CSS)?;
     env.add_template("report.html", TEMPLATE)?;
     let views: Vec<DocView> = docs.iter().map(doc_view).collect();
     env.get_template("report.html")?.render(context! {
@@ -379,20 +383,7 @@ mod tests {
         let html = page("Shares rose. Tencent invested in JD.com last year.");
         assert!(html.contains("<td title=\"tencent\">Tencent</td><td>invested in →</td><td title=\"jd-com\">JD.com</td>"), "{html}");
         assert!(html.contains("<td class=\"evidence\">Tencent invested in JD.com last year.</td>"));
-        use crate::document::RelationType::*;
-        let types = [
-            FoundedBy,
-            Owns,
-            InvestedIn,
-            AffiliateOf,
-            CompetesWith,
-            Fined,
-            Sued,
-            Blocked,
-            WorksFor,
-            HeadquarteredIn,
-        ];
-        for t in types {
+        for t in crate::document::RelationType::ALL {
             assert!(
                 READINGS.iter().any(|(kind, _)| *kind == t.as_str()),
                 "{t:?}"

@@ -453,18 +453,22 @@ impl Comparison<'_> {
                 })
                 .collect()
         };
-        let (mut a, b) = (index(old), index(new));
-        for (id, n) in &b {
-            match a.remove(id) {
-                None => self.push(Layer::Entities, Op::Added, n, None, Some(n)),
+        self.keyed(Layer::Entities, index(old), index(new));
+    }
+
+    /// Items matched by key: added, removed, or changed in their fields.
+    fn keyed<K: Ord>(&mut self, layer: Layer, mut old: BTreeMap<K, Item>, new: BTreeMap<K, Item>) {
+        for (key, n) in &new {
+            match old.remove(key) {
+                None => self.push(layer, Op::Added, n, None, Some(n)),
                 Some(o) if o.fields != n.fields => {
-                    self.push(Layer::Entities, Op::Changed, n, Some(&o), Some(n));
+                    self.push(layer, Op::Changed, n, Some(&o), Some(n))
                 }
                 Some(_) => {}
             }
         }
-        for o in a.values() {
-            self.push(Layer::Entities, Op::Removed, o, Some(o), None);
+        for o in old.values() {
+            self.push(layer, Op::Removed, o, Some(o), None);
         }
     }
 
@@ -497,20 +501,8 @@ impl Comparison<'_> {
             out
         };
         let identity = |s| Some(s);
-        let mut a = index(old, &|s| self.moved(s));
-        let b = index(new, &identity);
-        for (key, n) in &b {
-            match a.remove(key) {
-                None => self.push(Layer::Relations, Op::Added, n, None, Some(n)),
-                Some(o) if o.fields != n.fields => {
-                    self.push(Layer::Relations, Op::Changed, n, Some(&o), Some(n));
-                }
-                Some(_) => {}
-            }
-        }
-        for o in a.values() {
-            self.push(Layer::Relations, Op::Removed, o, Some(o), None);
-        }
+        let old = index(old, &|s| self.moved(s));
+        self.keyed(Layer::Relations, old, index(new, &identity));
     }
 
     /// Warnings as a multiset of texts.

@@ -194,6 +194,7 @@ pub fn page(
     shown_of: usize,
 ) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
+    env.add_template("page.css", crate::report::PAGE_CSS)?;
     env.add_template("page.html", TEMPLATE)?;
     let top: Vec<GroupRow> = summary
         .top
