@@ -149,8 +149,9 @@ struct GazetteerCheckArgs {
     top: usize,
 }
 
+/// When to draw a progress bar or use colours.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ProgressArg {
+enum WhenArg {
     Auto,
     Always,
     Never,
@@ -214,7 +215,7 @@ struct InputArgs {
     quiet: bool,
     /// A progress bar on stderr (bytes read of the total, rate, ETA, documents, errors): auto (when stderr is a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    progress: ProgressArg,
+    progress: WhenArg,
     /// Document date (YYYY-MM-DD) for documents that carry none (no " date" header, no JSONL "date", no dated dateline).
     #[arg(long, value_parser = parse_dct)]
     dct: Option<chrono::NaiveDate>,
@@ -359,7 +360,7 @@ struct DiffArgs {
     html: Option<PathBuf>,
     /// Colours in the text format: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    color: ProgressArg,
+    color: WhenArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -778,10 +779,10 @@ impl Progress {
         let terminal = std::io::stderr().is_terminal();
         let target = match (args.progress, terminal) {
             _ if args.quiet => return None,
-            (ProgressArg::Never, _) | (ProgressArg::Auto, false) => return None,
+            (WhenArg::Never, _) | (WhenArg::Auto, false) => return None,
             (_, true) => indicatif::ProgressDrawTarget::stderr(),
             // Asked for on a file or pipe: drawn there all the same.
-            (ProgressArg::Always, false) => {
+            (WhenArg::Always, false) => {
                 indicatif::ProgressDrawTarget::term_like(Box::new(PlainStderr))
             }
         };
@@ -1419,9 +1420,9 @@ fn diff(a: DiffArgs) -> Result<u8> {
         }
     }
     let color = match a.color {
-        ProgressArg::Always => true,
-        ProgressArg::Never => false,
-        ProgressArg::Auto => std::io::stdout().is_terminal(),
+        WhenArg::Always => true,
+        WhenArg::Never => false,
+        WhenArg::Auto => std::io::stdout().is_terminal(),
     };
     let options = DiffOptions {
         format,
