@@ -7,6 +7,9 @@ regenerates a committed snapshot), then, alternating, round after round:
   extract  the edited articles (the time diff must not exceed),
   diff     old and new records, ids in the same order,
   diff     old and new records, the new ones in reverse order,
+  diff     old records and new ones extracted from another path, so that
+           every record differs (in `source`, ignored): the worst case, all
+           records parsed and compared,
 
 each timed with its peak RSS (/usr/bin/time). The old articles are given with
 --text, so edited texts are aligned. Prints the medians and checks that the
@@ -45,6 +48,7 @@ def main():
     a = ap.parse_args()
     work = os.path.join(ROOT, "target/bench/diff")
     os.makedirs(os.path.join(work, "now"), exist_ok=True)
+    os.makedirs(os.path.join(work, "elsewhere"), exist_ok=True)
     corpus = os.path.join(work, "corpus.jsonl")
     if not os.path.exists(corpus):
         mb = max(1, a.docs * 34 // 10000)
@@ -79,6 +83,10 @@ def main():
     subprocess.run([a.newsie, "extract", "-q", articles, "-o", old], check=True)
     write(articles, edited)
     subprocess.run([a.newsie, "extract", "-q", articles, "-o", new], check=True)
+    elsewhere = os.path.join(work, "elsewhere/articles.jsonl")
+    new_elsewhere = os.path.join(work, "new-elsewhere.jsonl")
+    write(elsewhere, edited)
+    subprocess.run([a.newsie, "extract", "-q", elsewhere, "-o", new_elsewhere], check=True)
     with open(new, encoding="utf-8") as f:
         lines = f.readlines()
     with open(new_rev, "w", encoding="utf-8") as f:
@@ -88,6 +96,7 @@ def main():
         "extract": [a.newsie, "extract", "-q", articles, "-o", os.path.join(work, "scratch.jsonl")],
         "diff": [a.newsie, "diff", "--text", old_articles, old, new],
         "diff, reversed": [a.newsie, "diff", "--text", old_articles, old, new_rev],
+        "diff, all differ": [a.newsie, "diff", "--ignore", "source", "--text", old_articles, old, new_elsewhere],
     }
     results = {k: [] for k in configs}
     for _ in range(a.runs):
@@ -95,10 +104,10 @@ def main():
             results[name].append(timed(cmd))
     mb = sum(len(d["text"].encode()) for d in edited) / 1e6
     print(f"{a.docs:,} articles ({mb:.1f} MB of text), {len(edits)} edited; {a.runs} runs each, alternating")
-    print(f"{'':16} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MB':>12}")
+    print(f"{'':18} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MB':>12}")
     for name, runs in results.items():
         secs = [s for s, _ in runs]
-        print(f"{name:16} {statistics.median(secs):9.2f} {min(secs):7.2f} {max(secs):7.2f} {max(m for _, m in runs):12.0f}")
+        print(f"{name:18} {statistics.median(secs):9.2f} {min(secs):7.2f} {max(secs):7.2f} {max(m for _, m in runs):12.0f}")
 
     # Only the real changes: per edited document, its mention changes are
     # the one removed and the one added at the edit.
