@@ -436,3 +436,25 @@ fn diff_is_as_fast_as_reading_the_files_allows() {
     assert_eq!(report["summary"]["identical"], 20);
     assert_eq!(code(&out), 0);
 }
+
+#[test]
+fn records_that_differ_only_in_how_they_are_written_are_the_same() {
+    let old = seed_records();
+    // Fields in reverse order, numbers written another way: not byte-identical.
+    let new: Vec<Value> = old
+        .iter()
+        .map(|r| {
+            let fields = r.as_object().unwrap();
+            let reversed: serde_json::Map<String, Value> = fields
+                .iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Value::Object(reversed)
+        })
+        .collect();
+    let (code, report) = diff_json(&old, &new, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["identical"], 0);
+    assert_eq!(report["summary"]["compared"], old.len());
+}
