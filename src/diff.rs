@@ -531,8 +531,6 @@ pub fn diff_files(
         wanted: Wanted::default(),
     };
     let mut pairs: Vec<Pair> = Vec::new();
-    // With --quiet the first difference is the answer.
-    let batch = if options.quiet { 1 } else { BATCH_PAIRS };
     loop {
         let (la, lb) = (a.next()?, b.next()?);
         if la.is_none() && lb.is_none() {
@@ -555,7 +553,8 @@ pub fn diff_files(
                 }
             }
         }
-        if pairs.len() >= batch && pass.compare(&mut pairs, None)? && options.quiet {
+        // With --quiet the first batch with a difference is the answer.
+        if pairs.len() >= BATCH_PAIRS && pass.compare(&mut pairs, None)? && options.quiet {
             return Ok(pass.tally.finish(0));
         }
     }
