@@ -23,16 +23,18 @@ use std::fs::File;
 use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use crate::record::sha256_hex;
 use rayon::prelude::*;
 use serde_json::Value;
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 pub use align::Alignment;
 pub use compare::{
     Change, DocDiff, Ignore, Layer, Op, Rec, Status, TextChange, Texts, diff_records,
 };
 pub use summary::{DiffSummary, Group, LayerCounts};
+
+use compare::compare_records;
 
 use crate::error::RecordsError;
 use crate::input::{InputOptions, Inputs};
@@ -325,13 +327,6 @@ struct Compared {
     alignment: Option<Alignment>,
 }
 
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A record's text: its `text` field, else its `source` file when that
 /// still holds the text the record was made from (same `text_sha256`).
 fn text_at_hand(rec: &Rec) -> Option<String> {
@@ -446,9 +441,7 @@ fn compare_pair(
     let (old_text, new_text) = if edited {
         (lookup(&old), lookup(&new))
     } else {
-        // One text: the removals' context comes from it too.
-        let text = text_at_hand(&new).or_else(|| text_at_hand(&old));
-        (text.clone(), text)
+        (None, None)
     };
     if edited && (old_text.is_none() || new_text.is_none()) && found.is_none() {
         let files: BTreeSet<PathBuf> = [&old, &new].into_iter().filter_map(source_file).collect();
@@ -461,13 +454,23 @@ fn compare_pair(
         old: old_text.as_deref(),
         new: new_text.as_deref(),
     };
-    let Some(diff) = diff_records(&pair.id, &old, &new, texts, &options.ignore) else {
+    let (Some(mut diff), alignment) = compare_records(&pair.id, &old, &new, texts, &options.ignore)
+    else {
         return Ok(Outcome::Same);
     };
-    let alignment = match (&old_text, &new_text) {
-        (Some(a), Some(b)) if edited => Some(Alignment::of(a, b)),
-        _ => None,
+    // An unedited text is read only now that it has changes to give context
+    // to, once for both sides.
+    let (old_text, new_text) = if edited {
+        (old_text, new_text)
+    } else {
+        let text = text_at_hand(&new).or_else(|| text_at_hand(&old));
+        (text.clone(), text)
     };
+    let texts = Texts {
+        old: old_text.as_deref(),
+        new: new_text.as_deref(),
+    };
+    compare::add_context(&mut diff.changes, texts);
     Ok(Outcome::Differs(Box::new(Compared {
         diff,
         new_text: if options.html.is_some() {

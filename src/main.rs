@@ -722,38 +722,26 @@ impl<'w, W: Write> WithField<'w, W> {
         self.inner.write_all(&self.partial)?;
         self.inner.flush()
     }
-
-    /// Writes whole lines (each ending in a newline) with the field added.
-    fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
-        for line in lines.split_inclusive(|&b| b == b'\n') {
-            match line {
-                [body @ .., b'}', b'\n'] => {
-                    self.inner.write_all(body)?;
-                    self.inner.write_all(&self.field)?;
-                    self.inner.write_all(b"}\n")?;
-                }
-                _ => self.inner.write_all(line)?,
-            }
-        }
-        Ok(())
-    }
 }
 
 impl<W: Write> Write for WithField<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let Some(end) = buf.iter().rposition(|&b| b == b'\n') else {
-            self.partial.extend_from_slice(buf);
-            return Ok(buf.len());
-        };
-        let (lines, rest) = buf.split_at(end + 1);
-        if self.partial.is_empty() {
-            self.write_lines(lines)?;
-        } else {
-            let mut joined = std::mem::take(&mut self.partial);
-            joined.extend_from_slice(lines);
-            self.write_lines(&joined)?;
-        }
-        self.partial.extend_from_slice(rest);
+        let WithField {
+            inner,
+            field,
+            partial,
+        } = self;
+        newsie::runner::complete_lines(partial, buf, |line| match line {
+            [body @ .., b'}'] => {
+                inner.write_all(body)?;
+                inner.write_all(field)?;
+                inner.write_all(b"}\n")
+            }
+            _ => {
+                inner.write_all(line)?;
+                inner.write_all(b"\n")
+            }
+        })?;
         Ok(buf.len())
     }
 

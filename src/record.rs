@@ -14,6 +14,7 @@ use crate::document::Document;
 
 mod line;
 mod read;
+pub(crate) use line::sha256_hex;
 pub use line::write_record;
 pub use read::{ReadRecord, RecordLines};
 
@@ -440,7 +441,7 @@ impl<'a> Record<'a> {
             source: Cow::Borrowed(&doc.source),
             error: None,
             dct: doc.dct.map(iso_date),
-            text_sha256: Some(line::sha256_hex(&doc.text)),
+            text_sha256: Some(sha256_hex(&doc.text)),
             text: doc
                 .text_in_record
                 .then_some(Cow::Borrowed(doc.text.as_str())),

@@ -18,6 +18,30 @@ use crate::pipeline::{Pipeline, line_room};
 /// not set (the command line's hidden `--batch-docs`).
 pub const DEFAULT_BATCH_DOCS: usize = 512;
 
+/// Hands each complete line of `buf` (without its newline) to `line`, the
+/// bytes of a line begun in an earlier buffer first; what `buf` leaves
+/// unfinished waits in `partial`. For writers that take the runner's
+/// output line by line ([`Write`] may split it anywhere).
+pub fn complete_lines(
+    partial: &mut Vec<u8>,
+    buf: &[u8],
+    mut line: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut rest = buf;
+    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+        if partial.is_empty() {
+            line(&rest[..end])?;
+        } else {
+            partial.extend_from_slice(&rest[..end]);
+            let whole = std::mem::take(partial);
+            line(&whole)?;
+        }
+        rest = &rest[end + 1..];
+    }
+    partial.extend_from_slice(rest);
+    Ok(())
+}
+
 /// Bytes of text between flushes of the output when
 /// [`Runner::batch_bytes`] is not set: 8 MiB.
 pub const DEFAULT_BATCH_BYTES: usize = 8 << 20;

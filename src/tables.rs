@@ -648,30 +648,21 @@ impl TableSink {
     pub fn finish(self) -> Result<(), TablesError> {
         self.writer.finish()
     }
+}
 
-    fn push_line(&mut self, line: &[u8]) -> io::Result<()> {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
-        }
-        let rec: Record = serde_json::from_slice(line).map_err(io::Error::other)?;
-        self.writer.push(&rec).map_err(io::Error::other)
+/// Adds the rows of one JSON line (a blank one has none).
+fn push_line(writer: &mut TableWriter, line: &[u8]) -> io::Result<()> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
     }
+    let rec: Record = serde_json::from_slice(line).map_err(io::Error::other)?;
+    writer.push(&rec).map_err(io::Error::other)
 }
 
 impl Write for TableSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
-            if self.partial.is_empty() {
-                self.push_line(&rest[..end])?;
-            } else {
-                let mut line = std::mem::take(&mut self.partial);
-                line.extend_from_slice(&rest[..end]);
-                self.push_line(&line)?;
-            }
-            rest = &rest[end + 1..];
-        }
-        self.partial.extend_from_slice(rest);
+        let TableSink { writer, partial } = self;
+        crate::runner::complete_lines(partial, buf, |line| push_line(writer, line))?;
         Ok(buf.len())
     }
 

@@ -237,6 +237,22 @@ pub fn diff_records(
     texts: Texts,
     ignore: &Ignore,
 ) -> Option<DocDiff> {
+    let (mut diff, _) = compare_records(id, old, new, texts, ignore);
+    if let Some(d) = &mut diff {
+        add_context(&mut d.changes, texts);
+    }
+    diff
+}
+
+/// [`diff_records`] without the context, and the alignment of an edited
+/// text when both texts were given (the HTML page marks the edits with it).
+pub(crate) fn compare_records(
+    id: &str,
+    old: &Rec,
+    new: &Rec,
+    texts: Texts,
+    ignore: &Ignore,
+) -> (Option<DocDiff>, Option<Alignment>) {
     let doc = |status, error, text, changes| DocDiff {
         id: id.to_string(),
         status,
@@ -245,10 +261,10 @@ pub fn diff_records(
         changes,
     };
     match (error_of(old), error_of(new)) {
-        (None, Some(e)) => return Some(doc(Status::Failing, Some(e), None, Vec::new())),
-        (Some(_), None) => return Some(doc(Status::Recovered, None, None, Vec::new())),
-        (Some(a), Some(b)) if a == b => return None,
-        (Some(_), Some(b)) => return Some(doc(Status::Failing, Some(b), None, Vec::new())),
+        (None, Some(e)) => return (Some(doc(Status::Failing, Some(e), None, Vec::new())), None),
+        (Some(_), None) => return (Some(doc(Status::Recovered, None, None, Vec::new())), None),
+        (Some(a), Some(b)) if a == b => return (None, None),
+        (Some(_), Some(b)) => return (Some(doc(Status::Failing, Some(b), None, Vec::new())), None),
         (None, None) => {}
     }
     let sha = |r: &Rec| {
@@ -280,10 +296,9 @@ pub fn diff_records(
     c.compare(old, new, ignore);
     let text = text.filter(|_| !ignore.layer(Layer::Text));
     if text.is_none() && changes.is_empty() {
-        return None;
+        return (None, alignment);
     }
-    add_context(&mut changes, texts);
-    Some(doc(Status::Changed, None, text, changes))
+    (Some(doc(Status::Changed, None, text, changes)), alignment)
 }
 
 /// One comparison's state: where old spans are now, and the changes so far.
@@ -664,7 +679,7 @@ const CONTEXT: usize = 30;
 
 /// Context for the changes with a span: from the old text for removals,
 /// from the new for the rest.
-fn add_context(changes: &mut [Change], texts: Texts) {
+pub(crate) fn add_context(changes: &mut [Change], texts: Texts) {
     let chars = |t: Option<&str>| t.map(|t| t.chars().collect::<Vec<char>>());
     let (old, new) = (chars(texts.old), chars(texts.new));
     let spanned = |c: &&mut Change| {

@@ -123,7 +123,7 @@ pub fn write_record(doc: &Document, tokens: Option<&serde_json::Value>, out: &mu
 }
 
 /// The SHA-256 of `text` in lowercase hex (`text_sha256`).
-pub(super) fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     let mut out = Vec::with_capacity(64);
     hex_digits(&Sha256::digest(text.as_bytes()), &mut out);
     // Hex digits are ASCII.
