@@ -1273,18 +1273,24 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
         }
     }
     writeln!(out, "total: {}", by_type(&total))?;
-    writeln!(out, "\nerrors: {}", report.errors.len())?;
-    for e in &report.errors {
-        writeln!(out, "  {}: {}", e.origin, e.message)?;
-    }
-    writeln!(
-        out,
-        "\nordinary-word aliases (warnings): {}",
-        report.common_word_aliases.len()
+    // Each list: its heading and size, then its first `top` problems.
+    let list = |out: &mut std::io::StdoutLock,
+                heading: &str,
+                issues: &[newsie::gazetteer::CheckIssue],
+                top| {
+        writeln!(out, "\n{heading}: {}", issues.len())?;
+        for w in issues.iter().take(top) {
+            writeln!(out, "  {}: {}", w.origin, w.message)?;
+        }
+        std::io::Result::Ok(())
+    };
+    list(&mut out, "errors", &report.errors, usize::MAX)?;
+    list(
+        &mut out,
+        "ordinary-word aliases (warnings)",
+        &report.common_word_aliases,
+        a.top,
     )?;
-    for w in report.common_word_aliases.iter().take(a.top) {
-        writeln!(out, "  {}: {}", w.origin, w.message)?;
-    }
     writeln!(
         out,
         "\nshort forms shared by several entities: {}",
@@ -1293,23 +1299,15 @@ fn gazetteer_check(a: GazetteerCheckArgs) -> Result<u8> {
     for (form, n) in report.ambiguous_short_forms.iter().take(a.top) {
         writeln!(out, "  ~{form}: {n} entities")?;
     }
-    writeln!(
-        out,
-        "\nfull aliases shared with another entry (the document or rank= decides; errors with --strict): {}",
-        report.shared_full_aliases.len()
+    list(
+        &mut out,
+        "full aliases shared with another entry (the document or rank= decides; errors with --strict)",
+        &report.shared_full_aliases,
+        a.top,
     )?;
-    for w in report.shared_full_aliases.iter().take(a.top) {
-        writeln!(out, "  {}: {}", w.origin, w.message)?;
-    }
     if !report.replacements.is_empty() {
-        writeln!(
-            out,
-            "\nbuilt-in entries replaced (same id): {}",
-            report.replacements.len()
-        )?;
-        for w in report.replacements.iter().take(a.top) {
-            writeln!(out, "  {}: {}", w.origin, w.message)?;
-        }
+        let heading = "built-in entries replaced (same id)";
+        list(&mut out, heading, &report.replacements, a.top)?;
     }
     Ok(u8::from(!report.errors.is_empty()))
 }
