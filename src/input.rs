@@ -427,6 +427,14 @@ impl Inputs {
         self.warnings.clone()
     }
 
+    /// `inner` with the bytes read from it added to [`Inputs::bytes_read`].
+    fn counted(&self, inner: impl Read + Send + 'static) -> Stream {
+        Box::new(Counted {
+            inner,
+            count: Arc::clone(&self.read),
+        })
+    }
+
     /// The kind of a file, by the format asked for or its name.
     fn kind_of(&self, path: &Path) -> Kind {
         self.options
@@ -575,12 +583,8 @@ impl Inputs {
                         }
                         _ => (Box::new(std::io::stdin()), "<stdin>".into(), "stdin".into()),
                     };
-                    let reader = Box::new(Counted {
-                        inner: reader,
-                        count: Arc::clone(&self.read),
-                    });
-                    let opened =
-                        decompressed(reader).and_then(|(stream, _)| self.sniff_stdin(stream));
+                    let opened = decompressed(self.counted(reader))
+                        .and_then(|(stream, _)| self.sniff_stdin(stream));
                     match opened {
                         Ok((kind, stream)) => (stream, name, stem, kind),
                         Err(e) => return Some((read_error(stem, name, e), input)),
@@ -606,12 +610,8 @@ impl Inputs {
                             }
                         }
                     }
-                    let opened = std::fs::File::open(&p).and_then(|file| {
-                        decompressed(Box::new(Counted {
-                            inner: file,
-                            count: Arc::clone(&self.read),
-                        }))
-                    });
+                    let opened =
+                        std::fs::File::open(&p).and_then(|file| decompressed(self.counted(file)));
                     match opened {
                         Ok((stream, _)) => (stream, name, stem, self.kind_of(&p)),
                         Err(e) => return Some((read_error(stem, name, e), input)),
